@@ -1,0 +1,1 @@
+"""The REST API process: WSGI app, middleware, hooks, policies and controllers."""

@@ -1,0 +1,107 @@
+"""Alarm writes: quota, history record and storage call, in one place per operation.
+
+Framework-free: controllers call these with plain arguments.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from alarmapi import errors, history, model
+from alarmapi.api.identity import Caller
+from alarmapi.storage import Connection
+
+QUOTA_RESOURCE = "alarms"
+
+
+@dataclasses.dataclass(frozen=True)
+class QuotaDefaults:
+    """The configured limits ([api] user_alarm_quota / project_alarm_quota)."""
+
+    user: int = -1
+    project: int = -1
+
+
+def project_limit(storage: Connection, project_id: str, default: int) -> int:
+    """The project's alarm limit: its stored quota, else the configured default."""
+    for quota in storage.get_quotas(project_id):
+        if quota.resource == QUOTA_RESOURCE and not quota.user_id:
+            return quota.limit
+    return default
+
+
+def check_quota(
+    storage: Connection, project_id: str | None, user_id: str | None, limits: QuotaDefaults
+) -> None:
+    """Raise QuotaExceeded when one more alarm would pass a user or project limit.
+
+    Each check is one indexed COUNT (Aodh loads every alarm of the project and of
+    the user, and compares the project's limit with the user's count).
+    """
+    if user_id is not None and limits.user >= 0:
+        if storage.count_alarms(user_id=user_id) >= limits.user:
+            raise errors.QuotaExceeded(user_id, project_id)
+    if project_id is not None:
+        limit = project_limit(storage, project_id, limits.project)
+        if limit >= 0 and storage.count_alarms(project_id=project_id) >= limit:
+            raise errors.QuotaExceeded(user_id, project_id)
+
+
+def create(
+    storage: Connection, alarm: model.Alarm, caller: Caller, limits: QuotaDefaults
+) -> model.Alarm:
+    """Store a new alarm with its creation record, within quota."""
+    check_quota(storage, alarm.project_id, alarm.user_id, limits)
+    record = history.record(
+        alarm,
+        model.ChangeType.CREATION,
+        history.alarm_detail(alarm),
+        user_id=caller.user_id,
+        project_id=caller.project_id,
+        timestamp=alarm.timestamp,
+    )
+    return storage.create_alarm(alarm, record)
+
+
+def replace(
+    storage: Connection, old: model.Alarm, new: model.Alarm, caller: Caller
+) -> model.Alarm:
+    """Replace an alarm; record a rule change holding only the changed fields."""
+    changes = history.changed_fields(old, new)
+    record = None
+    if changes:
+        record = history.record(
+            new,
+            model.ChangeType.RULE_CHANGE,
+            changes,
+            user_id=caller.user_id,
+            project_id=caller.project_id,
+            timestamp=new.timestamp,
+        )
+    return storage.update_alarm(new, record)
+
+
+def set_state(
+    storage: Connection, alarm: model.Alarm, state: str, caller: Caller
+) -> model.Alarm:
+    """Set the state by hand; always recorded, even when it does not change."""
+    now = model.utcnow()
+    reason = model.MANUAL_STATE_REASON
+    record = history.record(
+        alarm,
+        model.ChangeType.STATE_TRANSITION,
+        {"state": state, "state_reason": reason},
+        user_id=caller.user_id,
+        project_id=caller.project_id,
+        timestamp=now,
+    )
+    updated = storage.set_state(alarm.alarm_id, state, reason, now, record)
+    if updated is None:
+        raise errors.AlarmNotFound(alarm.alarm_id)
+    return updated
+
+
+def delete(storage: Connection, alarm: model.Alarm) -> None:
+    """Delete an alarm and, as in Aodh, its history."""
+    if not storage.delete_alarm(alarm.alarm_id, alarm.project_id):
+        raise errors.AlarmNotFound(alarm.alarm_id)

@@ -1,0 +1,136 @@
+"""Build the WSGI application: services, the pecan app and the paste pipeline."""
+
+from __future__ import annotations
+
+import importlib
+import os
+import pathlib
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+import pecan
+import sqlalchemy as sa
+import webob
+from oslo_config import cfg
+from paste import deploy
+
+from alarmapi.api import hooks, policies
+from alarmapi.api.context import Services
+from alarmapi.api.root import VersionsController
+from alarmapi.api.v2.root import V2Controller
+from alarmapi.gnocchi import GnocchiClient
+from alarmapi.storage import get_connection
+
+WSGIApp = Callable[..., Any]
+#: Services of the apps built in this process, by the key paste hands the factories.
+_SERVICES: dict[str, Services] = {}
+
+
+def build_services(conf: cfg.ConfigOpts) -> Services:
+    """Create the storage, policy enforcer and Gnocchi client of a process."""
+    gnocchi = None
+    if conf.gnocchi.endpoint:
+        gnocchi = GnocchiClient(
+            conf.gnocchi.endpoint,
+            timeout=conf.gnocchi.timeout,
+            user=conf.gnocchi.user if conf.gnocchi.auth_mode == "basic" else None,
+            capabilities_ttl=conf.gnocchi.capabilities_cache_seconds,
+        )
+    return Services(conf, get_connection(conf.database.connection), policies.init(conf), gnocchi)
+
+
+def setup_v2(services: Services) -> WSGIApp:
+    """The pecan app serving /v2."""
+    return pecan.make_app(
+        V2Controller(),
+        hooks=[hooks.ContextHook(services), hooks.BodyShapeHook()],
+        force_canonical=False,
+        guess_content_type_from_ext=False,
+        debug=False,
+    )
+
+
+def _paste_file(conf: cfg.ConfigOpts) -> str:
+    name = conf.api.paste_config
+    if os.path.isabs(name):
+        return name
+    found = conf.find_file(name)
+    if found:
+        return os.path.abspath(found)
+    return str(pathlib.Path(__file__).with_name("api-paste.ini"))
+
+
+def load_app(conf: cfg.ConfigOpts, services: Services | None = None) -> WSGIApp:
+    """The whole WSGI application for ``[api] auth_mode``."""
+    key = str(uuid.uuid4())
+    _SERVICES[key] = services or build_services(conf)
+    return deploy.loadapp(
+        "config:" + _paste_file(conf),
+        name=f"alarmapi+{conf.api.auth_mode}",
+        global_conf={"configkey": key},
+    )
+
+
+def _services(global_conf: dict[str, Any]) -> Services:
+    return _SERVICES[global_conf["configkey"]]
+
+
+def v2_factory(global_conf: dict[str, Any], **local_conf: Any) -> WSGIApp:
+    """Paste app factory of /v2."""
+    return setup_v2(_services(global_conf))
+
+
+def versions_factory(global_conf: dict[str, Any], **local_conf: Any) -> WSGIApp:
+    """Paste app factory of /."""
+    return pecan.make_app(VersionsController(), force_canonical=False)
+
+
+def healthcheck_factory(global_conf: dict[str, Any], **local_conf: Any) -> WSGIApp:
+    """Paste app factory of /healthcheck: 200 when the database answers, else 503."""
+    services = _services(global_conf)
+
+    def healthcheck(environ: dict[str, Any], start_response: Any) -> Any:
+        response = webob.Response(content_type="text/plain", charset="UTF-8")
+        try:
+            engine = getattr(services.storage, "engine", None)
+            if engine is not None:
+                with engine.connect() as conn:
+                    conn.execute(sa.text("SELECT 1"))
+        except sa.exc.SQLAlchemyError:
+            response.status = 503
+            response.text = "database unavailable"
+        return response(environ, start_response)
+
+    return healthcheck
+
+
+def oslo_filter_factory(global_conf: dict[str, Any], middleware: str,
+                        **local_conf: Any) -> Callable[[WSGIApp], WSGIApp]:
+    """Paste filter factory for oslo-style middleware, handed our ConfigOpts."""
+    module_name, _, class_name = middleware.partition(":")
+    cls = getattr(importlib.import_module(module_name), class_name)
+    conf = dict(local_conf)
+    conf["oslo_config_config"] = _services(global_conf).conf
+    return lambda app: cls(app, conf)
+
+
+def urlmap_factory(loader: Any, global_conf: dict[str, Any], **local_conf: str) -> WSGIApp:
+    """A composite that sends each path prefix to its own app (longest first)."""
+    apps = sorted(((prefix.rstrip("/"), loader.get_app(name, global_conf=global_conf))
+                   for prefix, name in local_conf.items()), key=lambda item: -len(item[0]))
+
+    def urlmap(environ: dict[str, Any], start_response: Any) -> Any:
+        path = environ.get("PATH_INFO", "") or "/"
+        for prefix, app in apps:
+            if not prefix:
+                if path == "/":
+                    return app(environ, start_response)
+                continue
+            if path == prefix or path.startswith(prefix + "/"):
+                environ["SCRIPT_NAME"] = environ.get("SCRIPT_NAME", "") + prefix
+                environ["PATH_INFO"] = path[len(prefix):]
+                return app(environ, start_response)
+        return webob.exc.HTTPNotFound()(environ, start_response)
+
+    return urlmap

@@ -1,0 +1,59 @@
+"""What a request carries down to the controllers: config, storage, policy, caller."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from oslo_config import cfg
+from oslo_policy import policy
+
+from alarmapi.api import rbac
+from alarmapi.api.alarm_service import QuotaDefaults
+from alarmapi.api.identity import Caller
+from alarmapi.api.v2.rules.base import RuleContext
+from alarmapi.gnocchi import GnocchiClient
+from alarmapi.storage import Connection
+
+
+@dataclasses.dataclass
+class Services:
+    """The long-lived collaborators of the API process, built once at start."""
+
+    conf: cfg.ConfigOpts
+    storage: Connection
+    enforcer: policy.Enforcer
+    gnocchi: GnocchiClient | None = None
+
+    @property
+    def quota_defaults(self) -> QuotaDefaults:
+        """The configured user and project alarm limits."""
+        return QuotaDefaults(self.conf.api.user_alarm_quota, self.conf.api.project_alarm_quota)
+
+
+@dataclasses.dataclass
+class RequestContext:
+    """One request's services and caller."""
+
+    services: Services
+    caller: Caller
+
+    @classmethod
+    def build(cls, services: Services, headers: Any) -> RequestContext:
+        """Read the caller from the identity headers and check if it is an admin."""
+        caller = Caller.from_headers(headers)
+        admin = rbac.is_admin(services.enforcer, caller)
+        return cls(services, dataclasses.replace(caller, is_admin=admin))
+
+    @property
+    def storage(self) -> Connection:
+        """The alarm storage."""
+        return self.services.storage
+
+    def enforce(self, name: str, target: dict[str, object] | None = None) -> None:
+        """Raise Forbidden unless policy ``telemetry:<name>`` allows the caller."""
+        rbac.enforce(self.services.enforcer, name, self.caller, target)
+
+    def rule_context(self) -> RuleContext:
+        """What rule validation needs."""
+        return RuleContext(self.caller, self.caller.project_id, self.services.gnocchi)

@@ -1,0 +1,1 @@
+"""The Aodh-compatible V2 API."""

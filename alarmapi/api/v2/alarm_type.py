@@ -1,0 +1,73 @@
+"""The WSME Alarm type: the wire form of an alarm, with one ``<type>_rule`` per type."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import wsme
+from wsme import types as wtypes
+
+from alarmapi import model
+from alarmapi.api.v2 import wsbase
+from alarmapi.api.v2.rules import composite
+from alarmapi.api.v2.rules.registry import rule_classes
+from alarmapi.api.v2.time_constraint import TimeConstraint
+from alarmapi.rule_types import COMPOSITE, rule_attribute
+
+
+class Alarm(wsbase.Base):
+    """An alarm as the V2 API shows and accepts it."""
+
+    alarm_id = wtypes.text
+    name = wsme.wsattr(wtypes.text, mandatory=True)
+    description = wsme.wsattr(wtypes.text)
+    enabled = wsme.wsattr(bool, default=True)
+    ok_actions = wsme.wsattr([wtypes.text], default=[])
+    alarm_actions = wsme.wsattr([wtypes.text], default=[])
+    insufficient_data_actions = wsme.wsattr([wtypes.text], default=[])
+    repeat_actions = wsme.wsattr(bool, default=False)
+    type = wsbase.EnumAttr("type", *rule_classes(), mandatory=True)
+    time_constraints = wsme.wsattr([TimeConstraint], default=[])
+    project_id = wtypes.text
+    user_id = wtypes.text
+    timestamp = datetime.datetime
+    state = wsbase.EnumAttr("state", *(s.value for s in model.State),
+                            default=model.State.INSUFFICIENT_DATA.value)
+    state_timestamp = datetime.datetime
+    state_reason = wtypes.text
+    severity = wsbase.EnumAttr("severity", *(s.value for s in model.Severity),
+                               default=model.Severity.LOW.value)
+    evaluate_timestamp = datetime.datetime
+
+    def rule(self) -> Any:
+        """The rule object of the alarm's own type (Unset when not given)."""
+        return getattr(self, rule_attribute(self.type), wsme.Unset)
+
+    def other_rules(self) -> list[str]:
+        """The names of rule attributes set for other types than the alarm's."""
+        return [
+            rule_attribute(name)
+            for name in rule_classes()
+            if name != self.type and getattr(self, rule_attribute(name)) not in (wsme.Unset, None)
+        ]
+
+
+Alarm.add_attributes(
+    **{rule_attribute(name): wsme.wsattr(plugin) for name, plugin in rule_classes().items()}
+)
+
+
+def render(alarm: model.Alarm) -> Alarm:
+    """The wire form of a stored alarm."""
+    data = alarm.as_dict()
+    stored_rule = data.pop("rule")
+    constraints = data.pop("time_constraints")
+    result = Alarm(**data)
+    result.time_constraints = [TimeConstraint(**tc) for tc in constraints]
+    if alarm.type == COMPOSITE:
+        rule: Any = composite.rendered(stored_rule)
+    else:
+        rule = rule_classes()[alarm.type].from_stored(stored_rule)
+    setattr(result, rule_attribute(alarm.type), rule)
+    return result

@@ -1,0 +1,45 @@
+"""/v2/capabilities: what this API supports, including extensions beyond Aodh."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pecan import rest
+from wsme import types as wtypes
+from wsmeext.pecan import wsexpose
+
+from alarmapi.api.v2.wsbase import Base
+
+#: Aodh's own flags.
+API = {
+    "alarms:query:simple": True,
+    "alarms:query:complex": True,
+    "alarms:history:query:simple": True,
+    "alarms:history:query:complex": True,
+}
+STORAGE = {"storage:production_ready": True}
+#: Extensions beyond Aodh 23, each a flag a client can test for.
+EXTENSIONS = {
+    "alarms:type:threshold": True,
+    "alarms:sort:severity": True,
+    "alarms:put:keeps_owner": True,
+    "quotas:per_user": True,
+}
+
+
+class Capabilities(Base):
+    """The capability flags."""
+
+    api = {wtypes.text: bool}
+    alarm_storage = {wtypes.text: bool}
+    extensions = {wtypes.text: bool}
+
+
+class CapabilitiesController(rest.RestController):
+    """/v2/capabilities."""
+
+    @wsexpose(Capabilities)
+    def get(self) -> Any:
+        """The capabilities of the API and its storage."""
+        return Capabilities(api=dict(API), alarm_storage=dict(STORAGE),
+                            extensions=dict(EXTENSIONS))

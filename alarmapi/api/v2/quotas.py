@@ -1,0 +1,73 @@
+"""/v2/quotas: read, set and delete a project's alarm quota."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pecan
+import wsme
+from pecan import rest
+from wsme import types as wtypes
+from wsmeext.pecan import wsexpose
+
+from alarmapi.api import alarm_service
+from alarmapi.api.v2.wsbase import Base
+from alarmapi.storage.base import Quota as StoredQuota
+
+RESOURCES = (alarm_service.QUOTA_RESOURCE,)
+
+
+class Quota(Base):
+    """A limit on one resource; -1 means no limit."""
+
+    resource = wsme.wsattr(wtypes.Enum(str, *RESOURCES), mandatory=True)
+    limit = wsme.wsattr(wtypes.IntegerType(minimum=-1), mandatory=True)
+
+
+class Quotas(Base):
+    """A project's quotas."""
+
+    project_id = wsme.wsattr(wtypes.text, mandatory=True)
+    quotas = [Quota]
+
+
+def _effective(project_id: str) -> Quotas:
+    ctx = pecan.request.ctx
+    limit = alarm_service.project_limit(
+        ctx.storage, project_id, ctx.services.quota_defaults.project
+    )
+    return Quotas(project_id=project_id,
+                  quotas=[Quota(resource=alarm_service.QUOTA_RESOURCE, limit=limit)])
+
+
+class QuotasController(rest.RestController):
+    """Quotas of a project."""
+
+    @wsexpose(Quotas, str, ignore_extra_args=True)
+    def get_all(self, project_id: str | None = None) -> Any:
+        """The project's quotas (the caller's own project by default).
+
+        Reading writes nothing (Aodh stores the default on the first read).
+        """
+        ctx = pecan.request.ctx
+        project_id = project_id or ctx.caller.project_id
+        ctx.enforce("get_quotas", {"project_id": project_id})
+        return _effective(project_id)
+
+    @wsexpose(Quotas, body=Quotas, status_code=201)
+    def post(self, body: Quotas) -> Any:
+        """Create or change quotas (admins only)."""
+        ctx = pecan.request.ctx
+        ctx.enforce("update_quotas", {"project_id": body.project_id})
+        quotas = body.quotas if body.quotas not in (None, wsme.Unset) else []
+        ctx.storage.set_quotas(
+            [StoredQuota(body.project_id, q.resource, q.limit) for q in quotas]
+        )
+        return _effective(body.project_id)
+
+    @wsexpose(None, str, status_code=204)
+    def delete(self, project_id: str) -> None:
+        """Delete a project's quotas (admins only)."""
+        ctx = pecan.request.ctx
+        ctx.enforce("delete_quotas", {"project_id": project_id})
+        ctx.storage.delete_quotas(project_id)

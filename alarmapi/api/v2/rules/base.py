@@ -1,0 +1,61 @@
+"""What every rule schema offers the alarm type: validation, defaults, storage form."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from alarmapi.api.identity import Caller
+from alarmapi.api.v2.wsbase import Base, EnumAttr
+from alarmapi.gnocchi import GnocchiClient
+from alarmapi.rule_types import COMPARISON_OPERATORS
+
+
+@dataclasses.dataclass
+class RuleContext:
+    """What rule validation may consult: the caller and the Gnocchi client."""
+
+    caller: Caller
+    project_id: str | None
+    gnocchi: GnocchiClient | None = None
+
+
+class AlarmRule(Base):
+    """Base of the rule schemas; subclasses list their stored keys in ``_stored_keys``."""
+
+    _stored_keys: tuple[str, ...] = ()
+    #: Stored keys that are never shown in the rule's own attribute.
+    _hidden_keys: tuple[str, ...] = ()
+
+    def validate_rule(self, ctx: RuleContext) -> None:
+        """Check the rule beyond its types (Gnocchi, query syntax); raise ClientError."""
+
+    def as_dict(self) -> dict[str, Any]:
+        """The stored form of the rule."""
+        return self.as_dict_from_keys(list(self._stored_keys))
+
+    def stored_form(self, ctx: RuleContext) -> dict[str, Any]:
+        """The stored form, with what the caller's scope adds to it."""
+        return self.as_dict()
+
+    def default_description(self) -> str:
+        """The description an alarm of this rule gets when none is given."""
+        return f"{self.alarm_type()} alarm rule"
+
+    @classmethod
+    def alarm_type(cls) -> str:
+        """The alarm type name of this rule (set by the registry)."""
+        return getattr(cls, "_alarm_type", "")
+
+    @classmethod
+    def from_stored(cls, rule: dict[str, Any]) -> AlarmRule:
+        """Build the rule for rendering from its stored form."""
+        shown = {
+            k: v for k, v in rule.items() if k in cls._stored_keys and k not in cls._hidden_keys
+        }
+        return cls(**shown)
+
+
+def comparison_operator() -> EnumAttr:
+    """The comparison_operator attribute of threshold-like rules (default eq)."""
+    return EnumAttr("comparison_operator", *COMPARISON_OPERATORS, default="eq")

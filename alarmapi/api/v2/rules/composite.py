@@ -1,0 +1,105 @@
+"""The composite rule: an and/or tree whose leaves are other rules."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import wsme
+from wsme import types as wtypes
+from wsme.rest import json as wjson
+
+from alarmapi import errors
+from alarmapi.api.v2.rules.base import RuleContext
+from alarmapi.rule_types import COMPOSABLE_TYPES
+
+#: Deeper trees are refused: nothing sensible needs them and recursion is bounded.
+MAX_DEPTH = 16
+
+
+class InvalidCompositeRule(errors.ClientError):
+    """The tree is not a dict of "and"/"or" to a list of rules (Aodh's message)."""
+
+    def __init__(self, rule: Any) -> None:
+        super().__init__(
+            f"Invalid input composite rule: {rule}, it should be a dict with an \"and\" "
+            "or \"or\" as key, and the value of dict should be a list of basic threshold "
+            "rules or sub composite rules, can be nested."
+        )
+
+
+def _leaf(node: dict[str, Any], ctx: RuleContext) -> dict[str, Any]:
+    from alarmapi.api.v2.rules.registry import rule_classes
+
+    node = dict(node)
+    rule_type = node.pop("type", None)
+    if not rule_type:
+        raise errors.ClientError("type must be set in every rule")
+    if rule_type not in COMPOSABLE_TYPES:
+        raise errors.ClientError(
+            f"Unsupported sub-rule type :{rule_type} in composite rule, should be one of: "
+            f"{sorted(COMPOSABLE_TYPES)}"
+        )
+    plugin = rule_classes()[rule_type]
+    try:
+        rule = wjson.fromjson(plugin, node)
+    except wsme.exc.ClientSideError:
+        raise
+    except (ValueError, TypeError) as exc:
+        raise errors.InvalidInput("data", node, str(exc)) from exc
+    rule.validate_rule(ctx)
+    stored = rule.stored_form(ctx)
+    stored["type"] = rule_type
+    return stored
+
+
+def normalize(tree: Any, ctx: RuleContext, depth: int = 0) -> dict[str, Any]:
+    """Validate a composite tree; return it with every leaf in its stored form."""
+    if depth > MAX_DEPTH:
+        raise errors.ClientError(f"Composite rule nests deeper than {MAX_DEPTH} levels")
+    if not isinstance(tree, dict):
+        raise InvalidCompositeRule(tree)
+    if len(tree) == 1:
+        ((key, children),) = tree.items()
+        if key not in ("and", "or"):
+            raise errors.ClientError('Threshold rules should be combined with "and" or "or"')
+        if not isinstance(children, list) or not children:
+            raise InvalidCompositeRule(tree)
+        return {key: [normalize(child, ctx, depth + 1) for child in children]}
+    return _leaf(tree, ctx)
+
+
+def rendered(tree: dict[str, Any]) -> dict[str, Any]:
+    """The tree as shown to clients: internal leaf keys left out."""
+    from alarmapi.api.v2.rules.registry import rule_classes
+
+    if len(tree) == 1 and next(iter(tree)) in ("and", "or"):
+        ((key, children),) = tree.items()
+        return {key: [rendered(child) for child in children]}
+    hidden = getattr(rule_classes().get(str(tree.get("type"))), "_hidden_keys", ())
+    return {k: v for k, v in tree.items() if k not in hidden}
+
+
+class CompositeRuleType(wtypes.UserType):
+    """The WSME type of ``composite_rule``: a JSON object checked after parsing."""
+
+    basetype = wtypes.text
+    name = "composite_rule"
+
+    @staticmethod
+    def frombasetype(value: Any) -> Any:
+        try:
+            json.dumps(value)
+        except (TypeError, ValueError) as exc:
+            raise errors.ClientError(f"{value} is not JSON serializable") from exc
+        return value
+
+    @staticmethod
+    def tobasetype(value: Any) -> Any:
+        return value
+
+    def validate(self, value: Any) -> Any:
+        return value
+
+
+composite_rule = CompositeRuleType()

@@ -1,0 +1,93 @@
+"""The three gnocchi_* rule schemas, validated against the configured Gnocchi."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import wsme
+from wsme import types as wtypes
+
+from alarmapi import errors
+from alarmapi.api.v2.rules.base import AlarmRule, RuleContext, comparison_operator
+
+_COMMON_KEYS = ("granularity", "comparison_operator", "threshold", "aggregation_method",
+                "evaluation_periods")
+
+
+class GnocchiRule(AlarmRule):
+    """What the three Gnocchi rules share: threshold, method, granularity, periods."""
+
+    comparison_operator = comparison_operator()
+    threshold = wsme.wsattr(float, mandatory=True)
+    aggregation_method = wsme.wsattr(wtypes.text, mandatory=True)
+    evaluation_periods = wsme.wsattr(wtypes.IntegerType(minimum=1, maximum=100), default=1)
+    granularity = wsme.wsattr(
+        wtypes.IntegerType(minimum=1, maximum=3600 * 24 * 365), default=60
+    )
+
+    def validate_rule(self, ctx: RuleContext) -> None:
+        if ctx.gnocchi is None:
+            raise errors.BackendUnavailable(
+                "Gnocchi is not configured ([gnocchi] endpoint): gnocchi_* alarms "
+                "cannot be validated"
+            )
+        methods = ctx.gnocchi.aggregation_methods()
+        if self.aggregation_method not in methods:
+            raise errors.ClientError(
+                f"aggregation_method should be in {methods} not {self.aggregation_method}"
+            )
+
+
+class ResourcesRule(GnocchiRule):
+    """gnocchi_resources_threshold: one metric of one resource."""
+
+    _stored_keys = (*_COMMON_KEYS, "metric", "resource_id", "resource_type")
+
+    metric = wsme.wsattr(wtypes.text, mandatory=True)
+    resource_id = wsme.wsattr(wtypes.text, mandatory=True)
+    resource_type = wsme.wsattr(wtypes.text, mandatory=True)
+
+
+class AggregationByMetricsRule(GnocchiRule):
+    """gnocchi_aggregation_by_metrics_threshold: an aggregate of metric ids."""
+
+    _stored_keys = (*_COMMON_KEYS, "metrics")
+
+    metrics = wsme.wsattr([wtypes.text], mandatory=True)
+
+
+class AggregationByResourcesRule(GnocchiRule):
+    """gnocchi_aggregation_by_resources_threshold: a metric over a resource search."""
+
+    _stored_keys = (*_COMMON_KEYS, "metric", "query", "resource_type")
+
+    metric = wsme.wsattr(wtypes.text, mandatory=True)
+    query = wsme.wsattr(wtypes.text, mandatory=True)
+    resource_type = wsme.wsattr(wtypes.text, mandatory=True)
+
+    def _search(self, ctx: RuleContext) -> Any:
+        try:
+            search = json.loads(self.query)
+        except ValueError as exc:
+            raise errors.InvalidInput("rule/query", self.query, "") from exc
+        if ctx.caller.scope is not None:
+            # A project-scoped caller only aggregates over its own resources.
+            search = {"and": [{"=": {"created_by_project_id": ctx.caller.scope}}, search]}
+        return search
+
+    def validate_rule(self, ctx: RuleContext) -> None:
+        search = self._search(ctx)
+        super().validate_rule(ctx)
+        assert ctx.gnocchi is not None
+        method = self.aggregation_method
+        ctx.gnocchi.check_aggregate(
+            ["aggregate", method, ["metric", self.metric, method.removeprefix("rate:")]],
+            self.resource_type,
+            search,
+        )
+
+    def stored_form(self, ctx: RuleContext) -> dict[str, Any]:
+        rule = self.as_dict()
+        rule["query"] = json.dumps(self._search(ctx))
+        return rule

@@ -1,0 +1,73 @@
+"""The legacy ``threshold`` rule, evaluated against alarmapi's own metric store.
+
+Aodh removed it in 2018; python-aodhclient (``--meter-name``) and Heat still send it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import wsme
+from wsme import types as wtypes
+
+from alarmapi import errors
+from alarmapi.api.v2.rules.base import AlarmRule, RuleContext, comparison_operator
+from alarmapi.api.v2.wsbase import OPERATIONS, EnumAttr, Query
+
+STATISTICS = ("max", "min", "avg", "sum", "count")
+
+
+class ThresholdRule(AlarmRule):
+    """A statistic of a meter over ``evaluation_periods`` periods vs a threshold."""
+
+    _stored_keys = ("meter_name", "query", "period", "comparison_operator", "threshold",
+            "statistic", "evaluation_periods", "exclude_outliers")
+
+    meter_name = wsme.wsattr(wtypes.text, mandatory=True)
+    query = wsme.wsattr([Query], default=[])
+    period = wsme.wsattr(wtypes.IntegerType(minimum=1), default=60)
+    comparison_operator = comparison_operator()
+    threshold = wsme.wsattr(float, mandatory=True)
+    statistic = EnumAttr("statistic", *STATISTICS, default="avg")
+    evaluation_periods = wsme.wsattr(wtypes.IntegerType(minimum=1), default=1)
+    exclude_outliers = wsme.wsattr(bool, default=False)
+
+    def __init__(self, query: Any = None, **kw: Any) -> None:
+        items = [q if isinstance(q, Query) else Query(**q) for q in query or []]
+        super().__init__(query=items, **kw)
+
+    def validate_rule(self, ctx: RuleContext) -> None:
+        for item in self.query:
+            if item.field == "timestamp":
+                raise errors.InvalidInput(
+                    "query", item.field, "timestamp is not allowed in a threshold rule query"
+                )
+            if item.op not in OPERATIONS:
+                raise errors.InvalidInput(
+                    "op", item.op, "Value should be one of: " + ", ".join(OPERATIONS)
+                )
+            item.typed_value()
+            scope = ctx.caller.scope
+            if item.field == "project_id" and scope is not None and item.value != scope:
+                raise errors.NotAuthorized(f"Not Authorized to access project {item.value}")
+
+    def default_description(self) -> str:
+        return (
+            f"Alarm when {self.meter_name} is {self.comparison_operator} a "
+            f"{self.statistic} of {self.threshold} over {self.period} seconds"
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        rule = self.as_dict_from_keys(list(self._stored_keys))
+        rule["query"] = [q.as_dict() for q in self.query]
+        return rule
+
+    def stored_form(self, ctx: RuleContext) -> dict[str, Any]:
+        rule = self.as_dict()
+        scope = ctx.project_id if ctx.caller.scope is not None else None
+        if scope is not None and not any(q["field"] == "project_id" for q in rule["query"]):
+            # A project-scoped caller only sees its own measurements.
+            rule["query"].append(
+                {"field": "project_id", "op": "eq", "type": "", "value": scope}
+            )
+        return rule

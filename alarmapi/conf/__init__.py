@@ -1,0 +1,30 @@
+"""Configuration: one module per option group, assembled in ``opts``."""
+
+from __future__ import annotations
+
+from oslo_config import cfg
+
+from alarmapi.conf import opts
+
+
+def new_config() -> cfg.ConfigOpts:
+    """A new ConfigOpts with every alarmapi option registered."""
+    conf = cfg.ConfigOpts()
+    opts.register(conf)
+    return conf
+
+
+def parse(conf: cfg.ConfigOpts, argv: list[str], default_files: list[str] | None = None) -> None:
+    """Parse the command line (``--config-file`` ...) into ``conf``."""
+    conf(argv, project="alarmapi", validate_default_values=True,
+         default_config_files=default_files)
+
+
+def prepare(config_files: list[str] | None = None) -> cfg.ConfigOpts:
+    """A parsed ConfigOpts reading exactly ``config_files`` (for apps and tests)."""
+    conf = new_config()
+    args: list[str] = []
+    for path in config_files or []:
+        args += ["--config-file", path]
+    parse(conf, args, default_files=[])
+    return conf

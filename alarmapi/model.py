@@ -1,0 +1,117 @@
+"""The alarm domain model shared by the API, the storage and the evaluator.
+
+Every wire name (``insufficient data``, ``rule change`` ...) is defined here once.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import enum
+from typing import Any
+
+
+class State(enum.StrEnum):
+    """The state an alarm is in."""
+
+    OK = "ok"
+    ALARM = "alarm"
+    INSUFFICIENT_DATA = "insufficient data"
+
+
+class Severity(enum.StrEnum):
+    """How serious an alarm is."""
+
+    LOW = "low"
+    MODERATE = "moderate"
+    CRITICAL = "critical"
+
+
+class ChangeType(enum.StrEnum):
+    """The kinds of history record."""
+
+    CREATION = "creation"
+    RULE_CHANGE = "rule change"
+    STATE_TRANSITION = "state transition"
+    DELETION = "deletion"
+
+
+#: The state_reason of an alarm that has never been evaluated.
+NOT_EVALUATED_REASON = "Not evaluated yet"
+#: The state_reason written when a user sets the state through the API.
+MANUAL_STATE_REASON = "Manually set via API"
+
+#: Alarm attributes that make up the stored alarm, in Aodh's history order.
+ALARM_FIELDS = (
+    "alarm_id",
+    "type",
+    "enabled",
+    "name",
+    "description",
+    "timestamp",
+    "user_id",
+    "project_id",
+    "state",
+    "state_timestamp",
+    "state_reason",
+    "ok_actions",
+    "alarm_actions",
+    "insufficient_data_actions",
+    "repeat_actions",
+    "time_constraints",
+    "severity",
+    "rule",
+)
+
+
+def utcnow() -> datetime.datetime:
+    """Return the current UTC time as a naive datetime, as Aodh stores it."""
+    return datetime.datetime.now(datetime.UTC).replace(tzinfo=None)
+
+
+@dataclasses.dataclass
+class Alarm:
+    """One alarm as stored: the rule is kept as the plain dict of its type."""
+
+    alarm_id: str
+    name: str
+    type: str
+    rule: dict[str, Any]
+    project_id: str | None
+    user_id: str | None
+    description: str
+    timestamp: datetime.datetime
+    state_timestamp: datetime.datetime
+    enabled: bool = True
+    ok_actions: list[str] = dataclasses.field(default_factory=list)
+    alarm_actions: list[str] = dataclasses.field(default_factory=list)
+    insufficient_data_actions: list[str] = dataclasses.field(default_factory=list)
+    repeat_actions: bool = False
+    time_constraints: list[dict[str, Any]] = dataclasses.field(default_factory=list)
+    state: str = State.INSUFFICIENT_DATA.value
+    state_reason: str = NOT_EVALUATED_REASON
+    severity: str = Severity.LOW.value
+    evaluate_timestamp: datetime.datetime | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the alarm's fields as a dict (rule and lists copied)."""
+        return dataclasses.asdict(self)
+
+
+@dataclasses.dataclass
+class AlarmChange:
+    """One history record of an alarm."""
+
+    event_id: str
+    alarm_id: str
+    type: str
+    detail: str
+    project_id: str | None
+    user_id: str | None
+    on_behalf_of: str | None
+    timestamp: datetime.datetime
+    severity: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the record's fields as a dict."""
+        return dataclasses.asdict(self)

@@ -1,0 +1,168 @@
+"""The typed storage interface every backend implements."""
+
+from __future__ import annotations
+
+import abc
+import dataclasses
+import datetime
+from typing import Any
+
+from alarmapi.model import Alarm, AlarmChange
+
+#: Sort keys ``GET /v2/alarms`` accepts (Aodh's list).
+ALARM_SORT_KEYS = (
+    "alarm_id",
+    "enabled",
+    "name",
+    "type",
+    "severity",
+    "timestamp",
+    "user_id",
+    "project_id",
+    "state",
+    "repeat_actions",
+    "state_timestamp",
+)
+SORT_DIRECTIONS = ("asc", "desc")
+
+
+@dataclasses.dataclass(frozen=True)
+class SortKey:
+    """One ``key:direction`` of a sort."""
+
+    key: str
+    direction: str = "asc"
+
+
+@dataclasses.dataclass
+class AlarmFilter:
+    """A simple (equality) alarm query, scoped to a project unless project_id is None."""
+
+    project_id: str | None = None
+    equals: dict[str, Any] = dataclasses.field(default_factory=dict)
+    sort: list[SortKey] = dataclasses.field(default_factory=list)
+    limit: int | None = None
+    marker: str | None = None
+
+
+@dataclasses.dataclass
+class HistoryFilter:
+    """A query of one alarm's history (or, with alarm_id None, of a project's)."""
+
+    alarm_id: str | None = None
+    on_behalf_of: str | None = None
+    equals: dict[str, Any] = dataclasses.field(default_factory=dict)
+    start: datetime.datetime | None = None
+    start_inclusive: bool = True
+    end: datetime.datetime | None = None
+    end_inclusive: bool = True
+    sort: list[SortKey] = dataclasses.field(default_factory=list)
+    limit: int | None = None
+
+
+@dataclasses.dataclass
+class ComplexQuery:
+    """A validated ``/v2/query`` request: filter tree, order and limit."""
+
+    filter: dict[str, Any] | None = None
+    orderby: list[SortKey] = dataclasses.field(default_factory=list)
+    limit: int | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class Quota:
+    """A limit on a resource for a project (user_id '') or one of its users."""
+
+    project_id: str
+    resource: str
+    limit: int
+    user_id: str = ""
+
+
+class InvalidMarker(ValueError):
+    """The pagination marker names no alarm visible to the caller."""
+
+    def __init__(self, marker: str) -> None:
+        super().__init__(f"Marker {marker} not found.")
+        self.marker = marker
+
+
+class InvalidQuery(ValueError):
+    """A complex query refers to something that cannot be queried."""
+
+
+class Connection(abc.ABC):
+    """What the API and the evaluator need from storage.
+
+    Every method is one transaction: a write and the history record it produces land
+    together or not at all.
+    """
+
+    @abc.abstractmethod
+    def upgrade(self) -> None:
+        """Bring the schema to the newest version."""
+
+    @abc.abstractmethod
+    def create_alarm(self, alarm: Alarm, change: AlarmChange) -> Alarm:
+        """Store a new alarm and its creation record."""
+
+    @abc.abstractmethod
+    def get_alarm(self, alarm_id: str, project_id: str | None = None) -> Alarm | None:
+        """Return the alarm, or None when it is not in ``project_id`` (if given)."""
+
+    @abc.abstractmethod
+    def list_alarms(self, query: AlarmFilter) -> list[Alarm]:
+        """Return the alarms matching a simple query, sorted and paginated."""
+
+    @abc.abstractmethod
+    def update_alarm(self, alarm: Alarm, change: AlarmChange | None) -> Alarm:
+        """Replace a stored alarm and record the change (if any)."""
+
+    @abc.abstractmethod
+    def set_state(
+        self,
+        alarm_id: str,
+        state: str,
+        reason: str,
+        timestamp: datetime.datetime,
+        change: AlarmChange,
+        expected_state: str | None = None,
+    ) -> Alarm | None:
+        """Set the state; when ``expected_state`` is given only if it still holds.
+
+        Returns the updated alarm, or None when the alarm is gone or the state moved.
+        """
+
+    @abc.abstractmethod
+    def delete_alarm(self, alarm_id: str, project_id: str | None = None) -> bool:
+        """Delete the alarm and its history; False when there was none to delete."""
+
+    @abc.abstractmethod
+    def count_alarms(self, project_id: str | None = None, user_id: str | None = None) -> int:
+        """Count the alarms of a project and/or user."""
+
+    @abc.abstractmethod
+    def get_alarm_changes(self, query: HistoryFilter) -> list[AlarmChange]:
+        """Return history records, newest first unless sorted otherwise."""
+
+    @abc.abstractmethod
+    def query_alarms(self, query: ComplexQuery, project_id: str | None) -> list[Alarm]:
+        """Run a complex alarm query within ``project_id`` (None: all projects)."""
+
+    @abc.abstractmethod
+    def query_alarm_changes(
+        self, query: ComplexQuery, on_behalf_of: str | None
+    ) -> list[AlarmChange]:
+        """Run a complex history query within ``on_behalf_of`` (None: all projects)."""
+
+    @abc.abstractmethod
+    def get_quotas(self, project_id: str) -> list[Quota]:
+        """Return the stored quotas of a project (project-wide and per user)."""
+
+    @abc.abstractmethod
+    def set_quotas(self, quotas: list[Quota]) -> None:
+        """Create or replace quotas."""
+
+    @abc.abstractmethod
+    def delete_quotas(self, project_id: str) -> None:
+        """Delete every quota of a project."""

@@ -1,0 +1,116 @@
+"""The SQLAlchemy schema. Alembic migrations must produce exactly this."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any, cast
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import mysql
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+#: Naive UTC timestamps with microseconds on every backend.
+Timestamp = sa.DateTime().with_variant(mysql.DATETIME(fsp=6), "mysql", "mariadb")
+#: JSON documents (LONGTEXT-backed JSON on MariaDB).
+Json = sa.JSON().with_variant(mysql.JSON(), "mysql", "mariadb")
+
+
+def _index(table: str, *columns: str) -> sa.Index:
+    """An index named ix_<table>_<columns>, as the migrations name it."""
+    return sa.Index(f"ix_{table}_{'_'.join(columns)}", *columns)
+
+
+class Base(DeclarativeBase):
+    """Declarative base with a naming convention so constraint names are stable."""
+
+    metadata = sa.MetaData(
+        naming_convention={
+            "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+            "pk": "pk_%(table_name)s",
+        }
+    )
+
+
+class AlarmRow(Base):
+    """One alarm."""
+
+    __tablename__ = "alarm"
+
+    alarm_id: Mapped[str] = mapped_column(sa.String(128), primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(255), nullable=False)
+    type: Mapped[str] = mapped_column(sa.String(50), nullable=False)
+    enabled: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=True)
+    description: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
+    severity: Mapped[str] = mapped_column(sa.String(50), nullable=False)
+    state: Mapped[str] = mapped_column(sa.String(50), nullable=False)
+    state_reason: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
+    project_id: Mapped[str | None] = mapped_column(sa.String(128))
+    user_id: Mapped[str | None] = mapped_column(sa.String(128))
+    timestamp: Mapped[datetime.datetime] = mapped_column(Timestamp, nullable=False)
+    state_timestamp: Mapped[datetime.datetime] = mapped_column(Timestamp, nullable=False)
+    evaluate_timestamp: Mapped[datetime.datetime | None] = mapped_column(Timestamp)
+    repeat_actions: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=False)
+    ok_actions: Mapped[Any] = mapped_column(Json, nullable=False)
+    alarm_actions: Mapped[Any] = mapped_column(Json, nullable=False)
+    insufficient_data_actions: Mapped[Any] = mapped_column(Json, nullable=False)
+    time_constraints: Mapped[Any] = mapped_column(Json, nullable=False)
+    rule: Mapped[Any] = mapped_column(Json, nullable=False)
+
+    __table_args__ = (
+        # GET /v2/alarms is always project scoped and sorted by timestamp by default.
+        _index("alarm", "project_id", "timestamp"),
+        _index("alarm", "project_id", "name"),
+        _index("alarm", "project_id", "state"),
+        _index("alarm", "project_id", "type"),
+        _index("alarm", "project_id", "severity"),
+        _index("alarm", "project_id", "enabled"),
+        # Quota counts and user filters.
+        _index("alarm", "user_id", "project_id"),
+        # The evaluator picks enabled alarms of a type.
+        _index("alarm", "enabled", "type"),
+    )
+
+
+class AlarmChangeRow(Base):
+    """One history record; deleted with its alarm, as in Aodh."""
+
+    __tablename__ = "alarm_history"
+
+    event_id: Mapped[str] = mapped_column(sa.String(128), primary_key=True)
+    alarm_id: Mapped[str] = mapped_column(
+        sa.String(128), sa.ForeignKey("alarm.alarm_id", ondelete="CASCADE"), nullable=False
+    )
+    on_behalf_of: Mapped[str | None] = mapped_column(sa.String(128))
+    project_id: Mapped[str | None] = mapped_column(sa.String(128))
+    user_id: Mapped[str | None] = mapped_column(sa.String(128))
+    type: Mapped[str] = mapped_column(sa.String(20), nullable=False)
+    detail: Mapped[str] = mapped_column(sa.Text, nullable=False)
+    severity: Mapped[str | None] = mapped_column(sa.String(50))
+    timestamp: Mapped[datetime.datetime] = mapped_column(Timestamp, nullable=False)
+
+    __table_args__ = (
+        _index("alarm_history", "alarm_id", "timestamp"),
+        _index("alarm_history", "on_behalf_of", "timestamp"),
+        _index("alarm_history", "timestamp"),
+    )
+
+
+class QuotaRow(Base):
+    """A per-project (user_id empty) or per-user limit on a resource."""
+
+    __tablename__ = "quota"
+
+    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=True)
+    project_id: Mapped[str] = mapped_column(sa.String(128), nullable=False)
+    user_id: Mapped[str] = mapped_column(sa.String(128), nullable=False, default="")
+    resource: Mapped[str] = mapped_column(sa.String(50), nullable=False)
+    limit: Mapped[int] = mapped_column(sa.Integer, nullable=False)
+
+    __table_args__ = (sa.UniqueConstraint(
+            "project_id", "user_id", "resource", name="uq_quota_project_id_user_id_resource"
+        ),)
+
+
+alarm_table = cast(sa.Table, AlarmRow.__table__)
+history_table = cast(sa.Table, AlarmChangeRow.__table__)
+quota_table = cast(sa.Table, QuotaRow.__table__)

@@ -1,0 +1,181 @@
+"""SQLConnection: the storage interface on SQLAlchemy, one transaction per call."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from alarmapi.errors import AlarmNotFound
+from alarmapi.model import Alarm, AlarmChange
+from alarmapi.storage import base
+from alarmapi.storage.models import alarm_table, history_table, quota_table
+from alarmapi.storage.sql import alarms, complex_query, engine, ordering
+
+_HISTORY_DEFAULT_SORT = (base.SortKey("timestamp", "desc"),)
+
+
+def _to_change(row: Any) -> AlarmChange:
+    return AlarmChange(**row._mapping)
+
+
+class SQLConnection(base.Connection):
+    """Alarm storage in a SQL database."""
+
+    def __init__(self, url: str, **engine_options: Any) -> None:
+        self.url = url
+        self.engine = engine.create_engine(url, **engine_options)
+
+    @property
+    def dialect(self) -> str:
+        """The backend's name: sqlite, postgresql, mysql or mariadb."""
+        return self.engine.dialect.name
+
+    def upgrade(self) -> None:
+        from alarmapi.storage import migration
+
+        migration.upgrade(self.engine)
+
+    def dispose(self) -> None:
+        """Close every pooled connection."""
+        self.engine.dispose()
+
+    # Alarms
+
+    def create_alarm(self, alarm: Alarm, change: AlarmChange) -> Alarm:
+        with self.engine.begin() as conn:
+            alarms.insert(conn, alarm)
+            self._record(conn, change)
+        return alarm
+
+    def get_alarm(self, alarm_id: str, project_id: str | None = None) -> Alarm | None:
+        with self.engine.connect() as conn:
+            return alarms.fetch(conn, alarm_id, project_id)
+
+    def list_alarms(self, query: base.AlarmFilter) -> list[Alarm]:
+        with self.engine.connect() as conn:
+            return alarms.select_page(conn, query)
+
+    def update_alarm(self, alarm: Alarm, change: AlarmChange | None) -> Alarm:
+        with self.engine.begin() as conn:
+            if not alarms.replace(conn, alarm):
+                raise AlarmNotFound(alarm.alarm_id)
+            if change is not None:
+                self._record(conn, change)
+        return alarm
+
+    def set_state(
+        self,
+        alarm_id: str,
+        state: str,
+        reason: str,
+        timestamp: datetime.datetime,
+        change: AlarmChange,
+        expected_state: str | None = None,
+    ) -> Alarm | None:
+        values = {"state": state, "state_reason": reason, "state_timestamp": timestamp}
+        with self.engine.begin() as conn:
+            if not alarms.change_state(conn, alarm_id, values, expected_state):
+                return None
+            self._record(conn, change)
+            return alarms.fetch(conn, alarm_id, None)
+
+    def delete_alarm(self, alarm_id: str, project_id: str | None = None) -> bool:
+        with self.engine.begin() as conn:
+            # Delete the history explicitly too: the cascade is the safety net.
+            exists = alarms.fetch(conn, alarm_id, project_id)
+            if exists is None:
+                return False
+            conn.execute(history_table.delete().where(history_table.c.alarm_id == alarm_id))
+            return alarms.remove(conn, alarm_id, project_id)
+
+    def count_alarms(self, project_id: str | None = None, user_id: str | None = None) -> int:
+        with self.engine.connect() as conn:
+            return alarms.count(conn, project_id, user_id)
+
+    # History
+
+    @staticmethod
+    def _record(conn: sa.Connection, change: AlarmChange) -> None:
+        conn.execute(history_table.insert().values(**dataclasses.asdict(change)))
+
+    def get_alarm_changes(self, query: base.HistoryFilter) -> list[AlarmChange]:
+        table = history_table
+        stmt = sa.select(table)
+        if query.alarm_id is not None:
+            stmt = stmt.where(table.c.alarm_id == query.alarm_id)
+        if query.on_behalf_of is not None:
+            stmt = stmt.where(table.c.on_behalf_of == query.on_behalf_of)
+        for field, value in query.equals.items():
+            stmt = stmt.where(table.c[field] == value)
+        if query.start is not None:
+            col = table.c.timestamp
+            stmt = stmt.where(col >= query.start if query.start_inclusive else col > query.start)
+        if query.end is not None:
+            col = table.c.timestamp
+            stmt = stmt.where(col <= query.end if query.end_inclusive else col < query.end)
+        keys = ordering.with_tiebreak(query.sort or _HISTORY_DEFAULT_SORT, "event_id")
+        stmt = stmt.order_by(*ordering.order_by(table, keys))
+        if query.limit:
+            stmt = stmt.limit(query.limit)
+        with self.engine.connect() as conn:
+            return [_to_change(row) for row in conn.execute(stmt)]
+
+    # Complex queries
+
+    def _complex(
+        self, table: sa.Table, query: base.ComplexQuery, scope: sa.ColumnElement[bool] | None
+    ) -> list[Any]:
+        stmt = sa.select(table)
+        if scope is not None:
+            stmt = stmt.where(scope)
+        if query.filter:
+            stmt = stmt.where(complex_query.compile_filter(table, query.filter))
+        keys = [
+            base.SortKey(complex_query.column_for(table, k.key).name, k.direction)
+            for k in query.orderby
+        ]
+        stmt = stmt.order_by(*ordering.order_by(table, keys or _HISTORY_DEFAULT_SORT))
+        if query.limit:
+            stmt = stmt.limit(query.limit)
+        with self.engine.connect() as conn:
+            return list(conn.execute(stmt))
+
+    def query_alarms(self, query: base.ComplexQuery, project_id: str | None) -> list[Alarm]:
+        scope = alarm_table.c.project_id == project_id if project_id is not None else None
+        return [alarms.to_alarm(row) for row in self._complex(alarm_table, query, scope)]
+
+    def query_alarm_changes(
+        self, query: base.ComplexQuery, on_behalf_of: str | None
+    ) -> list[AlarmChange]:
+        table = history_table
+        scope = table.c.on_behalf_of == on_behalf_of if on_behalf_of is not None else None
+        return [_to_change(row) for row in self._complex(table, query, scope)]
+
+    # Quotas
+
+    def get_quotas(self, project_id: str) -> list[base.Quota]:
+        stmt = sa.select(quota_table).where(quota_table.c.project_id == project_id)
+        with self.engine.connect() as conn:
+            return [
+                base.Quota(r.project_id, r.resource, r.limit, r.user_id)
+                for r in conn.execute(stmt.order_by(quota_table.c.id))
+            ]
+
+    def set_quotas(self, quotas: list[base.Quota]) -> None:
+        with self.engine.begin() as conn:
+            for quota in quotas:
+                key = (
+                    (quota_table.c.project_id == quota.project_id)
+                    & (quota_table.c.user_id == quota.user_id)
+                    & (quota_table.c.resource == quota.resource)
+                )
+                updated = conn.execute(quota_table.update().where(key).values(limit=quota.limit))
+                if updated.rowcount == 0:
+                    conn.execute(quota_table.insert().values(**dataclasses.asdict(quota)))
+
+    def delete_quotas(self, project_id: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(quota_table.delete().where(quota_table.c.project_id == project_id))

@@ -1,0 +1,46 @@
+"""Engine creation: driver choice per URL and per-backend connection settings."""
+
+from __future__ import annotations
+
+import importlib.util
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import make_url
+
+
+def normalize_url(url: str) -> sa.URL:
+    """Pick an installed DBAPI for bare ``postgresql://`` and ``mysql://`` URLs."""
+    parsed = make_url(url)
+    if parsed.drivername == "postgresql" and importlib.util.find_spec("psycopg"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    elif parsed.drivername in ("mysql", "mariadb") and not importlib.util.find_spec("MySQLdb"):
+        parsed = parsed.set(drivername=f"{parsed.drivername}+pymysql")
+    if parsed.get_backend_name() in ("mysql", "mariadb") and "charset" not in parsed.query:
+        parsed = parsed.update_query_dict({"charset": "utf8mb4"})
+    return parsed
+
+
+def _enable_sqlite_foreign_keys(dbapi_conn: Any, _record: Any) -> None:
+    cursor = dbapi_conn.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+def create_engine(url: str, **kwargs: Any) -> sa.Engine:
+    """Create an engine for ``url`` with settings suited to each backend."""
+    parsed = normalize_url(url)
+    options: dict[str, Any] = {"future": True}
+    if parsed.get_backend_name() == "sqlite":
+        # One file shared by threads and processes; WAL lets readers run alongside
+        # the single writer.
+        options["connect_args"] = {"check_same_thread": False}
+    else:
+        options.update(pool_pre_ping=True, pool_recycle=3600)
+    options.update(kwargs)
+    engine = sa.create_engine(parsed, **options)
+    if parsed.get_backend_name() == "sqlite":
+        sa.event.listen(engine, "connect", _enable_sqlite_foreign_keys)
+    return engine

@@ -1,0 +1,32 @@
+"""Fakes for unit and in-process tests (the real Gnocchi is used in integration tests)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from alarmapi.gnocchi import GnocchiError
+
+BASIC = ["mean", "sum", "last", "max", "min", "std", "median", "first", "count"]
+PERCENTILES = [f"{n}pct" for n in range(1, 100)]
+#: Gnocchi 4.7.1's aggregation methods, in the order its capabilities list them.
+METHODS = BASIC + PERCENTILES + [f"rate:{m}" for m in BASIC + PERCENTILES]
+
+
+class FakeGnocchi:
+    """Answers the validation calls as Gnocchi does; records aggregate checks."""
+
+    def __init__(self, methods: list[str] | None = None, refuse: str | None = None) -> None:
+        self.methods = list(methods or METHODS)
+        self.refuse = refuse
+        self.aggregates: list[dict[str, Any]] = []
+
+    def aggregation_methods(self) -> list[str]:
+        return self.methods
+
+    def check_aggregate(self, operations: list[Any], resource_type: str,
+                        search: dict[str, Any]) -> None:
+        self.aggregates.append(
+            {"operations": operations, "resource_type": resource_type, "search": search}
+        )
+        if self.refuse:
+            raise GnocchiError(400, self.refuse)
