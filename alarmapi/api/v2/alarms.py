@@ -7,12 +7,12 @@ from typing import Any
 import pecan
 from pecan import rest
 from wsme import types as wtypes
-from wsmeext.pecan import wsexpose
 
 from alarmapi import errors, model
 from alarmapi.api import alarm_service
 from alarmapi.api.context import RequestContext
 from alarmapi.api.v2 import alarm_checks, alarm_type, history_type, simple_query
+from alarmapi.api.v2.expose import wsexpose
 from alarmapi.api.v2.wsbase import Query
 from alarmapi.storage.base import ALARM_SORT_KEYS, InvalidMarker
 

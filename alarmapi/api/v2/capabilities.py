@@ -6,8 +6,8 @@ from typing import Any
 
 from pecan import rest
 from wsme import types as wtypes
-from wsmeext.pecan import wsexpose
 
+from alarmapi.api.v2.expose import wsexpose
 from alarmapi.api.v2.wsbase import Base
 
 #: Aodh's own flags.

@@ -10,10 +10,10 @@ import pecan
 import wsme
 from pecan import rest
 from wsme import types as wtypes
-from wsmeext.pecan import wsexpose
 
 from alarmapi import errors
 from alarmapi.api.v2 import alarm_type, history_type
+from alarmapi.api.v2.expose import wsexpose
 from alarmapi.api.v2.wsbase import Base
 from alarmapi.storage.base import ComplexQuery, InvalidQuery, SortKey
 

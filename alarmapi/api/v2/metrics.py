@@ -7,9 +7,9 @@ from typing import Any
 import pecan
 from pecan import rest
 from wsme import types as wtypes
-from wsmeext.pecan import wsexpose
 
 from alarmapi import errors
+from alarmapi.api.v2.expose import wsexpose
 from alarmapi.api.v2.wsbase import Base
 
 

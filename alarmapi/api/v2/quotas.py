@@ -8,9 +8,9 @@ import pecan
 import wsme
 from pecan import rest
 from wsme import types as wtypes
-from wsmeext.pecan import wsexpose
 
 from alarmapi.api import alarm_service
+from alarmapi.api.v2.expose import wsexpose
 from alarmapi.api.v2.wsbase import Base
 from alarmapi.storage.base import Quota as StoredQuota
 

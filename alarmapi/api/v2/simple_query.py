@@ -77,7 +77,7 @@ def alarm_filter(q: list[Query] | None, caller: Caller) -> tuple[AlarmFilter, bo
     The list is always limited to one project (the caller's unless a project_id is
     given); only all_projects=true lifts that, and only for admins.
     """
-    q = q or []
+    q = [item.check() for item in q or []]
     bad_fields = [i.field for i in q if i.field not in ALARM_FIELDS]
     if bad_fields:
         raise errors.InvalidInput(
@@ -118,7 +118,7 @@ def _unknown_history_field(item: Query, q: list[Query]) -> errors.ClientError:
 
 def history_filter(q: list[Query] | None) -> HistoryFilter:
     """The storage filter of GET /v2/alarms/{id}/history."""
-    q = q or []
+    q = [item.check() for item in q or []]
     result = HistoryFilter()
     offset = datetime.timedelta(0)
     for item in q:

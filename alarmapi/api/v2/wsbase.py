@@ -89,6 +89,18 @@ class Query(Base):
     value = wsme.wsattr(wtypes.text, mandatory=True)
     type = wsme.wsattr(wtypes.text, default="")
 
+    def check(self) -> Query:
+        """Fill the default op and refuse a missing field or value (query strings
+        are not checked by WSME)."""
+        for name in ("field", "value"):
+            if getattr(self, name) in (None, wsme.Unset):
+                raise wsme.exc.InvalidInput(name, None, "Mandatory field missing.")
+        if self.op in (None, wsme.Unset):
+            self.op = "eq"
+        if self.type in (None, wsme.Unset):
+            self.type = ""
+        return self
+
     def __repr__(self) -> str:
         kind = self.type or "Unset"
         return f"<Query {self.field!r} {self.op} {self.value!r} {kind}>"

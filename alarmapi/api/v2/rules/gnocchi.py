@@ -71,9 +71,14 @@ class AggregationByResourcesRule(GnocchiRule):
             search = json.loads(self.query)
         except ValueError as exc:
             raise errors.InvalidInput("rule/query", self.query, "") from exc
-        if ctx.caller.scope is not None:
-            # A project-scoped caller only aggregates over its own resources.
-            search = {"and": [{"=": {"created_by_project_id": ctx.caller.scope}}, search]}
+        scope = ctx.caller.scope
+        if scope is not None:
+            # A project-scoped caller only aggregates over its own resources. A query
+            # read back from GET is scoped already: do not wrap it twice.
+            guard = {"=": {"created_by_project_id": scope}}
+            parts = search.get("and") if isinstance(search, dict) else None
+            if not (isinstance(parts, list) and len(parts) == 2 and parts[0] == guard):
+                search = {"and": [guard, search]}
         return search
 
     def validate_rule(self, ctx: RuleContext) -> None:
