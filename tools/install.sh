@@ -6,3 +6,8 @@ PY="${PYTHON:-python3}"
 [ -x .venv/bin/python ] || "$PY" -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null
 .venv/bin/python -m pip install -q -e '.[test]'
+# The real python-aodhclient and openstack CLI, for the integration tests (own venv:
+# they bring their own dependency set).
+[ -x .venv-aodhclient/bin/python ] || "$PY" -m venv .venv-aodhclient
+.venv-aodhclient/bin/python -m pip install -q --upgrade pip >/dev/null
+.venv-aodhclient/bin/python -m pip install -q aodhclient==3.12.0 python-openstackclient

@@ -8,12 +8,14 @@ import uuid
 from typing import Any
 
 import wsme
+from wsme import types as wtypes
 
 from alarmapi import errors, model
 from alarmapi.api.v2 import time_constraint
 from alarmapi.api.v2.alarm_type import Alarm
 from alarmapi.api.v2.rules import composite
 from alarmapi.api.v2.rules.base import RuleContext
+from alarmapi.api.v2.rules.registry import rule_classes
 from alarmapi.rule_types import COMPOSITE, rule_attribute
 
 ACTION_FIELDS = ("ok_actions", "alarm_actions", "insufficient_data_actions")
@@ -69,9 +71,28 @@ def check_actions(data: Alarm, ctx: RuleContext, max_actions: int) -> dict[str, 
     return result
 
 
-def check_rule(data: Alarm, ctx: RuleContext) -> tuple[dict[str, Any], str]:
+def _empty_rule_keeps_stored(rule: Any, existing: model.Alarm | None, alarm_type: str) -> bool:
+    """Whether a PUT's rule is an empty object that can only mean "unchanged".
+
+    aodhclient 3.12 updates a loadbalancer_member_health alarm with an empty rule;
+    for a rule type with required fields that is never valid, so the stored rule
+    is kept instead of answering 400 as Aodh does.
+    """
+    if existing is None or existing.type != alarm_type or alarm_type == COMPOSITE:
+        return False
+    return bool(rule._required) and all(
+        getattr(rule, a.key) in (wsme.Unset, None) for a in wtypes.list_attributes(type(rule)))
+
+
+def check_rule(
+    data: Alarm, ctx: RuleContext, existing: model.Alarm | None = None
+) -> tuple[dict[str, Any], str]:
     """The stored rule and the default description of its type."""
     rule = data.rule()
+    if _set(rule) and _empty_rule_keeps_stored(rule, existing, data.type):
+        assert existing is not None
+        rule = rule_classes()[data.type].from_stored(existing.rule)
+        return existing.rule, rule.default_description()
     if not _set(rule):
         raise errors.ClientError(f"{data.type}_rule must be set for {data.type} type alarm")
     others = data.other_rules()
@@ -102,7 +123,7 @@ def build_alarm(
     ctx.project_id = project_id
     constraints = time_constraint.check_all(list(data.time_constraints or []))
     actions = check_actions(data, ctx, max_actions)
-    rule, description = check_rule(data, ctx)
+    rule, description = check_rule(data, ctx, existing)
     state = data.state
     alarm = model.Alarm(
         alarm_id=existing.alarm_id if existing else str(uuid.uuid4()),

@@ -26,6 +26,8 @@ class AlarmRule(Base):
     _stored_keys: tuple[str, ...] = ()
     #: Stored keys that are never shown in the rule's own attribute.
     _hidden_keys: tuple[str, ...] = ()
+    #: Mandatory keys checked by validate_rule instead of WSME (see alarm_checks).
+    _required: tuple[str, ...] = ()
 
     def validate_rule(self, ctx: RuleContext) -> None:
         """Check the rule beyond its types (Gnocchi, query syntax); raise ClientError."""

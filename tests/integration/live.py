@@ -1,0 +1,63 @@
+"""A real alarmapi (gunicorn, its own config file) on a free loopback port."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pathlib
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+
+import requests
+
+BIN = pathlib.Path(sys.executable).parent
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def write_config(directory: pathlib.Path, db_url: str, extra: str = "") -> pathlib.Path:
+    """An alarmapi.conf for a noauth server on ``db_url``."""
+    path = directory / "alarmapi.conf"
+    path.write_text(
+        f"[api]\nauth_mode = noauth\n\n[database]\nconnection = {db_url}\n\n{extra}\n"
+    )
+    return path
+
+
+@contextlib.contextmanager
+def server(config: pathlib.Path, workers: int = 2, timeout: float = 60.0) -> Iterator[str]:
+    """Run dbsync, then gunicorn on 127.0.0.1; yield the base URL; stop it after."""
+    subprocess.run([str(BIN / "alarmapi-dbsync"), "--config-file", str(config)], check=True,
+                   capture_output=True)
+    port = free_port()
+    env = dict(os.environ, ALARMAPI_CONFIG_FILE=str(config))
+    log = open(config.with_suffix(".log"), "wb")  # noqa: SIM115
+    process = subprocess.Popen(
+        [str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
+         "--no-control-socket", "--timeout", "60", "alarmapi.wsgi.api:application"],
+        env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + timeout
+    try:
+        while True:  # readiness: the health check answers (bounded in time)
+            try:
+                if requests.get(url + "/healthcheck", timeout=5).status_code == 200:
+                    break
+            except requests.RequestException:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"alarmapi did not start: {config.with_suffix('.log')}")
+            time.sleep(0.1)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        log.close()
