@@ -15,7 +15,7 @@ import webob
 from oslo_config import cfg
 from paste import deploy
 
-from alarmapi.api import hooks, policies
+from alarmapi.api import hooks, pecan_speed, policies
 from alarmapi.api.context import Services
 from alarmapi.api.root import VersionsController
 from alarmapi.api.v2.root import V2Controller
@@ -23,6 +23,7 @@ from alarmapi.gnocchi import GnocchiClient
 from alarmapi.storage import get_connection
 
 WSGIApp = Callable[..., Any]
+assert pecan_speed  # imported for its effect: memoised controller signatures
 #: Services of the apps built in this process, by the key paste hands the factories.
 _SERVICES: dict[str, Services] = {}
 

@@ -24,6 +24,10 @@ class Services:
     storage: Connection
     enforcer: policy.Enforcer
     gnocchi: GnocchiClient | None = None
+    decisions: rbac.DecisionCache = dataclasses.field(init=False)
+
+    def __post_init__(self) -> None:
+        self.decisions = rbac.DecisionCache(self.enforcer)
 
     @property
     def quota_defaults(self) -> QuotaDefaults:
@@ -42,7 +46,7 @@ class RequestContext:
     def build(cls, services: Services, headers: Any) -> RequestContext:
         """Read the caller from the identity headers and check if it is an admin."""
         caller = Caller.from_headers(headers)
-        admin = rbac.is_admin(services.enforcer, caller)
+        admin = rbac.is_admin(services.decisions, caller)
         return cls(services, dataclasses.replace(caller, is_admin=admin))
 
     @property
@@ -52,7 +56,7 @@ class RequestContext:
 
     def enforce(self, name: str, target: dict[str, object] | None = None) -> None:
         """Raise Forbidden unless policy ``telemetry:<name>`` allows the caller."""
-        rbac.enforce(self.services.enforcer, name, self.caller, target)
+        rbac.enforce(self.services.decisions, name, self.caller, target)
 
     def rule_context(self) -> RuleContext:
         """What rule validation needs."""

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 
@@ -14,6 +15,7 @@ from alarmapi.storage import base
 from alarmapi.storage.models import alarm_table, history_table, quota_table
 from alarmapi.storage.sql import alarms, complex_query, engine, ordering
 
+T = TypeVar("T")
 _HISTORY_DEFAULT_SORT = (base.SortKey("timestamp", "desc"),)
 
 
@@ -27,6 +29,15 @@ class SQLConnection(base.Connection):
     def __init__(self, url: str, **engine_options: Any) -> None:
         self.url = url
         self.engine = engine.create_engine(url, **engine_options)
+        # Reads run in autocommit: one round trip, no BEGIN/ROLLBACK around a SELECT.
+        self.reader = self.engine.execution_options(isolation_level="AUTOCOMMIT")
+
+    def _read(self, work: Callable[[sa.Connection], T]) -> T:
+        return engine.run(self.reader.connect, work)
+
+    def _write(self, work: Callable[[sa.Connection], T]) -> T:
+        """One transaction: everything ``work`` writes commits together or not at all."""
+        return engine.run(self.engine.begin, work)
 
     @property
     def dialect(self) -> str:
@@ -45,26 +56,28 @@ class SQLConnection(base.Connection):
     # Alarms
 
     def create_alarm(self, alarm: Alarm, change: AlarmChange) -> Alarm:
-        with self.engine.begin() as conn:
+        def work(conn: sa.Connection) -> Alarm:
             alarms.insert(conn, alarm)
             self._record(conn, change)
-        return alarm
+            return alarm
+
+        return self._write(work)
 
     def get_alarm(self, alarm_id: str, project_id: str | None = None) -> Alarm | None:
-        with self.engine.connect() as conn:
-            return alarms.fetch(conn, alarm_id, project_id)
+        return self._read(lambda conn: alarms.fetch(conn, alarm_id, project_id))
 
     def list_alarms(self, query: base.AlarmFilter) -> list[Alarm]:
-        with self.engine.connect() as conn:
-            return alarms.select_page(conn, query)
+        return self._read(lambda conn: alarms.select_page(conn, query))
 
     def update_alarm(self, alarm: Alarm, change: AlarmChange | None) -> Alarm:
-        with self.engine.begin() as conn:
+        def work(conn: sa.Connection) -> Alarm:
             if not alarms.replace(conn, alarm):
                 raise AlarmNotFound(alarm.alarm_id)
             if change is not None:
                 self._record(conn, change)
-        return alarm
+            return alarm
+
+        return self._write(work)
 
     def set_state(
         self,
@@ -76,24 +89,27 @@ class SQLConnection(base.Connection):
         expected_state: str | None = None,
     ) -> Alarm | None:
         values = {"state": state, "state_reason": reason, "state_timestamp": timestamp}
-        with self.engine.begin() as conn:
+
+        def work(conn: sa.Connection) -> Alarm | None:
             if not alarms.change_state(conn, alarm_id, values, expected_state):
                 return None
             self._record(conn, change)
             return alarms.fetch(conn, alarm_id, None)
 
+        return self._write(work)
+
     def delete_alarm(self, alarm_id: str, project_id: str | None = None) -> bool:
-        with self.engine.begin() as conn:
+        def work(conn: sa.Connection) -> bool:
             # Delete the history explicitly too: the cascade is the safety net.
-            exists = alarms.fetch(conn, alarm_id, project_id)
-            if exists is None:
+            if alarms.fetch(conn, alarm_id, project_id) is None:
                 return False
             conn.execute(history_table.delete().where(history_table.c.alarm_id == alarm_id))
             return alarms.remove(conn, alarm_id, project_id)
 
+        return self._write(work)
+
     def count_alarms(self, project_id: str | None = None, user_id: str | None = None) -> int:
-        with self.engine.connect() as conn:
-            return alarms.count(conn, project_id, user_id)
+        return self._read(lambda conn: alarms.count(conn, project_id, user_id))
 
     # History
 
@@ -120,8 +136,7 @@ class SQLConnection(base.Connection):
         stmt = stmt.order_by(*ordering.order_by(table, keys))
         if query.limit:
             stmt = stmt.limit(query.limit)
-        with self.engine.connect() as conn:
-            return [_to_change(row) for row in conn.execute(stmt)]
+        return self._read(lambda conn: [_to_change(row) for row in conn.execute(stmt)])
 
     # Complex queries
 
@@ -140,8 +155,7 @@ class SQLConnection(base.Connection):
         stmt = stmt.order_by(*ordering.order_by(table, keys or _HISTORY_DEFAULT_SORT))
         if query.limit:
             stmt = stmt.limit(query.limit)
-        with self.engine.connect() as conn:
-            return list(conn.execute(stmt))
+        return self._read(lambda conn: list(conn.execute(stmt)))
 
     def query_alarms(self, query: base.ComplexQuery, project_id: str | None) -> list[Alarm]:
         scope = alarm_table.c.project_id == project_id if project_id is not None else None
@@ -158,14 +172,13 @@ class SQLConnection(base.Connection):
 
     def get_quotas(self, project_id: str) -> list[base.Quota]:
         stmt = sa.select(quota_table).where(quota_table.c.project_id == project_id)
-        with self.engine.connect() as conn:
-            return [
-                base.Quota(r.project_id, r.resource, r.limit, r.user_id)
-                for r in conn.execute(stmt.order_by(quota_table.c.id))
-            ]
+        return self._read(lambda conn: [
+            base.Quota(r.project_id, r.resource, r.limit, r.user_id)
+            for r in conn.execute(stmt.order_by(quota_table.c.id))
+        ])
 
     def set_quotas(self, quotas: list[base.Quota]) -> None:
-        with self.engine.begin() as conn:
+        def work(conn: sa.Connection) -> None:
             for quota in quotas:
                 key = (
                     (quota_table.c.project_id == quota.project_id)
@@ -176,6 +189,8 @@ class SQLConnection(base.Connection):
                 if updated.rowcount == 0:
                     conn.execute(quota_table.insert().values(**dataclasses.asdict(quota)))
 
+        self._write(work)
+
     def delete_quotas(self, project_id: str) -> None:
-        with self.engine.begin() as conn:
-            conn.execute(quota_table.delete().where(quota_table.c.project_id == project_id))
+        self._write(lambda conn: conn.execute(
+            quota_table.delete().where(quota_table.c.project_id == project_id)))

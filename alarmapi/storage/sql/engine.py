@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import importlib.util
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
@@ -29,6 +30,26 @@ def _enable_sqlite_foreign_keys(dbapi_conn: Any, _record: Any) -> None:
     cursor.close()
 
 
+T = TypeVar("T")
+
+
+def run(connect: Callable[[], Any], work: Callable[[sa.Connection], T]) -> T:
+    """Run ``work`` on a pooled connection, once more if the connection was dead.
+
+    Pooled connections are not pinged on checkout (a round trip per request); when
+    the server restarted, the first statement on a dead connection fails, the pool
+    drops its connections, and the work is retried on a fresh one.
+    """
+    for attempt in (1, 2):
+        try:
+            with connect() as conn:
+                return work(conn)
+        except sa.exc.DBAPIError as exc:
+            if attempt == 2 or not exc.connection_invalidated:
+                raise
+    raise AssertionError("unreachable")
+
+
 def create_engine(url: str, **kwargs: Any) -> sa.Engine:
     """Create an engine for ``url`` with settings suited to each backend."""
     parsed = normalize_url(url)
@@ -38,7 +59,7 @@ def create_engine(url: str, **kwargs: Any) -> sa.Engine:
         # the single writer.
         options["connect_args"] = {"check_same_thread": False}
     else:
-        options.update(pool_pre_ping=True, pool_recycle=3600)
+        options.update(pool_recycle=3600, pool_size=5, max_overflow=10)
     options.update(kwargs)
     engine = sa.create_engine(parsed, **options)
     if parsed.get_backend_name() == "sqlite":
