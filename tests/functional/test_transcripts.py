@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 import webtest
 
-from tests import transcripts
+from tests import databases, transcripts
+from tests.conftest import make_api
 
 #: Where alarmapi answers differently on purpose: record id → (our status, why).
 DEVIATIONS: dict[str, tuple[int, str]] = {
@@ -37,12 +38,10 @@ def _send(app: webtest.TestApp):  # type: ignore[no-untyped-def]
     return send
 
 
-@pytest.fixture(scope="module")
-def outcomes() -> dict[str, transcripts.Outcome]:
-    from tests import databases
-    from tests.conftest import make_api
-
-    with databases.database("sqlite") as url:
+@pytest.fixture(scope="module", params=databases.BACKENDS)
+def outcomes(request: pytest.FixtureRequest) -> dict[str, transcripts.Outcome]:
+    """Replay every record on a fresh database of each backend."""
+    with databases.database(request.param) as url:
         app, services = make_api(url, {("api", "enable_evaluation_results_metrics"): True})
         send = _send(app)
         replayer = transcripts.Replayer(send)

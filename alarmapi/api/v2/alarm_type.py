@@ -13,6 +13,7 @@ from alarmapi.api.v2 import wsbase
 from alarmapi.api.v2.rules import composite
 from alarmapi.api.v2.rules.registry import rule_classes
 from alarmapi.api.v2.time_constraint import TimeConstraint
+from alarmapi.api.v2.wire import Wire
 from alarmapi.rule_types import COMPOSITE, rule_attribute
 
 
@@ -58,6 +59,54 @@ Alarm.add_attributes(
 )
 
 
+def _iso(value: datetime.datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def shown_rule(alarm: model.Alarm) -> dict[str, Any]:
+    """The rule as clients see it (internal keys left out)."""
+    if alarm.type == COMPOSITE:
+        return composite.rendered(alarm.rule)
+    cls = rule_classes()[alarm.type]
+    return {k: v for k, v in alarm.rule.items()
+            if k in cls._stored_keys and k not in cls._hidden_keys}
+
+
+def to_json(alarm: model.Alarm) -> dict[str, Any]:
+    """The JSON document of an alarm, as WSME would write it from render()."""
+    return {
+        "alarm_id": alarm.alarm_id,
+        "name": alarm.name,
+        "description": alarm.description,
+        "enabled": alarm.enabled,
+        "ok_actions": alarm.ok_actions,
+        "alarm_actions": alarm.alarm_actions,
+        "insufficient_data_actions": alarm.insufficient_data_actions,
+        "repeat_actions": alarm.repeat_actions,
+        "type": alarm.type,
+        "time_constraints": alarm.time_constraints,
+        "project_id": alarm.project_id,
+        "user_id": alarm.user_id,
+        "timestamp": _iso(alarm.timestamp),
+        "state": alarm.state,
+        "state_timestamp": _iso(alarm.state_timestamp),
+        "state_reason": alarm.state_reason,
+        "severity": alarm.severity,
+        "evaluate_timestamp": _iso(alarm.evaluate_timestamp),
+        rule_attribute(alarm.type): shown_rule(alarm),
+    }
+
+
+def wire(alarm: model.Alarm) -> Wire:
+    """One alarm as a response (JSON directly, XML through WSME)."""
+    return Wire(to_json(alarm), lambda: render(alarm))
+
+
+def wire_list(alarms: list[model.Alarm]) -> Wire:
+    """A list of alarms as a response."""
+    return Wire([to_json(a) for a in alarms], lambda: [render(a) for a in alarms])
+
+
 def render(alarm: model.Alarm) -> Alarm:
     """The wire form of a stored alarm."""
     data = alarm.as_dict()
@@ -66,7 +115,7 @@ def render(alarm: model.Alarm) -> Alarm:
     result = Alarm(**data)
     result.time_constraints = [TimeConstraint(**tc) for tc in constraints]
     if alarm.type == COMPOSITE:
-        rule: Any = composite.rendered(stored_rule)
+        rule: Any = shown_rule(alarm)
     else:
         rule = rule_classes()[alarm.type].from_stored(stored_rule)
     setattr(result, rule_attribute(alarm.type), rule)

@@ -50,7 +50,7 @@ class AlarmController(rest.RestController):
         """The alarm."""
         ctx = _ctx()
         ctx.enforce("get_alarm")
-        return alarm_type.render(self._alarm(ctx, "get_alarm"))
+        return alarm_type.wire(self._alarm(ctx, "get_alarm"))
 
     @wsexpose(alarm_type.Alarm, body=alarm_type.Alarm)
     def put(self, data: alarm_type.Alarm) -> Any:
@@ -62,7 +62,7 @@ class AlarmController(rest.RestController):
             data, ctx.rule_context(), now=model.utcnow(),
             max_actions=ctx.services.conf.api.alarm_max_actions, existing=old,
         )
-        return alarm_type.render(alarm_service.replace(ctx.storage, old, new, ctx.caller))
+        return alarm_type.wire(alarm_service.replace(ctx.storage, old, new, ctx.caller))
 
     @wsexpose(None, status_code=204)
     def delete(self) -> None:
@@ -83,7 +83,7 @@ class AlarmController(rest.RestController):
         query.on_behalf_of = ctx.caller.scope
         query.sort = simple_query.parse_sort(sort, simple_query.HISTORY_SORT_KEYS)
         query.limit = simple_query.check_limit(limit)
-        return [history_type.render(c) for c in ctx.storage.get_alarm_changes(query)]
+        return history_type.wire_list(ctx.storage.get_alarm_changes(query))
 
     @wsexpose(wtypes.text)
     def get_state(self) -> Any:
@@ -123,7 +123,7 @@ class AlarmsController(rest.RestController):
                                       ctx.services.quota_defaults)
         base_url = pecan.request.path_url.rstrip("/")
         pecan.response.headers["Location"] = f"{base_url}/{stored.alarm_id}"
-        return alarm_type.render(stored)
+        return alarm_type.wire(stored)
 
     @wsexpose([alarm_type.Alarm], [Query], [str], int, str)
     def get_all(self, q: list[Query] | None = None, sort: list[str] | None = None,
@@ -142,4 +142,4 @@ class AlarmsController(rest.RestController):
             alarms = ctx.storage.list_alarms(query)
         except InvalidMarker as exc:
             raise errors.InvalidInput("marker", marker, str(exc)) from exc
-        return [alarm_type.render(a) for a in alarms]
+        return alarm_type.wire_list(alarms)

@@ -137,7 +137,7 @@ class QueryAlarmHistoryController(rest.RestController):
         scope = ctx.caller.scope
         query = body.parse(HISTORY_FIELDS, scope)
         changes = _run(ctx.storage.query_alarm_changes, query, scope)
-        return [history_type.render(c) for c in changes]
+        return history_type.wire_list(changes)
 
 
 class QueryAlarmsController(rest.RestController):
@@ -152,7 +152,7 @@ class QueryAlarmsController(rest.RestController):
         ctx.enforce("query_alarm")
         scope = ctx.caller.scope
         query = body.parse(ALARM_FIELDS, scope)
-        return [alarm_type.render(a) for a in _run(ctx.storage.query_alarms, query, scope)]
+        return alarm_type.wire_list(_run(ctx.storage.query_alarms, query, scope))
 
 
 class QueryController(rest.RestController):

@@ -20,6 +20,7 @@ import wsmeext.pecan as wsme_pecan  # registers the wsmejson/wsmexml renderers
 from wsme.utils import is_valid_code
 
 from alarmapi import errors
+from alarmapi.api.v2.wire import Wire
 
 _PARSE_ERRORS = (TypeError, AttributeError, ValueError, KeyError, IndexError,
                  RecursionError, OverflowError, UnicodeError)
@@ -60,6 +61,9 @@ def wsexpose(*signature: Any, **options: Any) -> Callable[[Callable[..., Any]], 
             try:
                 args, kwargs = _arguments(funcdef, args, kwargs)
                 result = f(self, *args, **kwargs)
+                if isinstance(result, Wire) and \
+                        pecan.request.pecan.get("content_type") != "application/json":
+                    result = result.build()
             except Exception as exc:  # every error becomes Aodh's fault body
                 return _fault(exc)
             pecan.response.status = funcdef.status_code
