@@ -29,8 +29,9 @@ class SQLConnection(base.Connection):
     def __init__(self, url: str, **engine_options: Any) -> None:
         self.url = url
         self.engine = engine.create_engine(url, **engine_options)
-        # Reads run in autocommit: one round trip, no BEGIN/ROLLBACK around a SELECT.
-        self.reader = self.engine.execution_options(isolation_level="AUTOCOMMIT")
+        # Reads run in autocommit on their own pool: one round trip per SELECT, no
+        # BEGIN/ROLLBACK around it and no isolation switch on each checkout.
+        self.reader = engine.create_engine(url, isolation_level="AUTOCOMMIT", **engine_options)
 
     def _read(self, work: Callable[[sa.Connection], T]) -> T:
         return engine.run(self.reader.connect, work)
@@ -52,6 +53,7 @@ class SQLConnection(base.Connection):
     def dispose(self) -> None:
         """Close every pooled connection."""
         self.engine.dispose()
+        self.reader.dispose()
 
     # Alarms
 
