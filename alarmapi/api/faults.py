@@ -10,6 +10,25 @@ from xml.etree import ElementTree
 import webob
 
 StartResponse = Callable[..., Any]
+WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
+
+
+def _json(body: bytes) -> bytes:
+    text = body.decode("utf-8", "replace")
+    try:
+        fault: Any = json.loads(text)
+    except ValueError:
+        fault = text
+    return json.dumps({"error_message": fault}).encode()
+
+
+def _xml(body: bytes, status: int) -> bytes:
+    try:
+        element = ElementTree.fromstring(body)
+    except ElementTree.ParseError:
+        return f"<error_message>{status}</error_message>".encode()
+    fault = ElementTree.tostring(element).replace(b" />", b"/>")
+    return b"<error_message>" + fault + b"</error_message>"
 
 
 class ErrorBodyMiddleware:
@@ -17,44 +36,44 @@ class ErrorBodyMiddleware:
 
     A WSME fault (``{"faultcode", "faultstring", "debuginfo"}``) becomes the
     object inside; a routing error's HTML page becomes a string, as Aodh does.
+    Successful responses pass through untouched and unbuffered.
     """
 
-    def __init__(self, app: Callable[..., Iterable[bytes]]) -> None:
+    def __init__(self, app: WSGIApp) -> None:
         self.app = app
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Any:
+        seen: dict[str, Any] = {}
+
+        def capture(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            seen.update(status=status, headers=headers)
+            if int(status[:3]) < 400:
+                return start_response(status, headers, exc_info)
+            return lambda data: None
+
+        app_iter = self.app(environ, capture)
+        if "status" not in seen:  # start_response may come with the first chunk
+            app_iter = list(app_iter)
+        status = int(seen["status"][:3])
+        if status < 400:
+            return app_iter
+        try:
+            body = b"".join(app_iter)
+        finally:
+            close = getattr(app_iter, "close", None)
+            if close is not None:
+                close()
         request = webob.Request(environ)
-        response = request.get_response(self.app)
-        if response.status_int < 400:
-            return response(environ, start_response)
-        body = response.body
         if request.accept.best_match(["application/json", "application/xml"]) == \
                 "application/xml":
-            response.body = self._xml(body, response.status_int)
-            response.content_type = "application/xml"
+            body, content_type = _xml(body, status), "application/xml"
         else:
-            response.body = self._json(body)
-            response.content_type = "application/json"
-        response.charset = None
-        return response(environ, start_response)
-
-    @staticmethod
-    def _json(body: bytes) -> bytes:
-        text = body.decode("utf-8", "replace")
-        try:
-            fault: Any = json.loads(text)
-        except ValueError:
-            fault = text
-        return json.dumps({"error_message": fault}).encode()
-
-    @staticmethod
-    def _xml(body: bytes, status: int) -> bytes:
-        try:
-            element = ElementTree.fromstring(body)
-        except ElementTree.ParseError:
-            return f"<error_message>{status}</error_message>".encode()
-        fault = ElementTree.tostring(element).replace(b" />", b"/>")
-        return b"<error_message>" + fault + b"</error_message>"
+            body, content_type = _json(body), "application/json"
+        headers = [(k, v) for k, v in seen["headers"]
+                   if k.lower() not in ("content-length", "content-type")]
+        headers += [("Content-Type", content_type), ("Content-Length", str(len(body)))]
+        start_response(seen["status"], headers)
+        return [body]
 
 
 def filter_factory(global_conf: dict[str, Any], **local_conf: Any) -> Callable[..., Any]:
