@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Install what the tests need besides alarmapi itself (idempotent): the test
+# extras, the real python-aodhclient/openstack CLIs and a real Gnocchi 4.7.1.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY="${PYTHON:-python3}"
+bash tools/install.sh
+.venv/bin/python -m pip install -q -e '.[test]'
+# The aodh and openstack CLIs in their own venv: they bring their own dependency set.
+if [ ! -x .venv-aodhclient/bin/aodh ]; then
+  "$PY" -m venv .venv-aodhclient
+  .venv-aodhclient/bin/python -m pip install -q --upgrade pip >/dev/null
+  .venv-aodhclient/bin/python -m pip install -q aodhclient==3.12.0 python-openstackclient
+fi
+# Gnocchi where ../shared/peer/gnocchi expects it (the tests start and stop it).
+PEER_HOME="${PEER_HOME:-$HOME/.cache/alarmapi-peer}"
+if [ ! -x "$PEER_HOME/gnocchi-venv/bin/gnocchi-api" ]; then
+  "$PY" -m venv "$PEER_HOME/gnocchi-venv"
+  "$PEER_HOME/gnocchi-venv/bin/python" -m pip install -q --upgrade pip >/dev/null
+  "$PEER_HOME/gnocchi-venv/bin/python" -m pip install -q 'gnocchi[postgresql,file]==4.7.1' \
+      psycopg2-binary uwsgi
+fi
