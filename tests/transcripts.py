@@ -284,3 +284,28 @@ def plan() -> list[dict[str, Any]]:
         steps.extend(inserts.get(index, []))
         steps.append(record)
     return steps
+
+
+def replay_all(send: Send, deviations: dict[str, tuple[int, str]]) -> dict[str, Outcome]:
+    """Replay the whole plan; a create Aodh refused but alarmapi accepts on purpose is
+    deleted again so that later records see what Aodh saw."""
+    replayer = Replayer(send)
+    outcomes = {}
+    for record in plan():
+        outcome = replayer.replay(record)
+        outcomes[record["id"]] = outcome
+        if record["id"] in deviations and outcome.status == 201:
+            send("DELETE", f"/v2/alarms/{outcome.body['alarm_id']}",
+                 record["request_headers"], None)
+    return outcomes
+
+
+def unexpected(outcomes: dict[str, Outcome], deviations: dict[str, tuple[int, str]]
+               ) -> dict[str, list[str]]:
+    """Every difference from Aodh that is not a listed deviation (with its status)."""
+    problems = {rid: o.problems for rid, o in outcomes.items()
+                if o.problems and rid not in deviations}
+    for rid, (status, _why) in deviations.items():
+        if outcomes[rid].status != status:
+            problems[rid] = [f"status {outcomes[rid].status}, deliberate {status}"]
+    return problems

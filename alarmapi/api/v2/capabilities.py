@@ -23,7 +23,6 @@ EXTENSIONS = {
     "alarms:type:threshold": True,
     "alarms:sort:severity": True,
     "alarms:put:keeps_owner": True,
-    "quotas:per_user": True,
 }
 
 
