@@ -106,14 +106,33 @@ def healthcheck_factory(global_conf: dict[str, Any], **local_conf: Any) -> WSGIA
     return healthcheck
 
 
+def _is_noop(name: str, conf: cfg.ConfigOpts) -> bool:
+    """Whether a middleware would do nothing with this configuration.
+
+    CORS without an allowed origin and proxy-header parsing left disabled only cost
+    time on every request, so they are left out of the pipeline.
+    """
+    if name == "oslo_middleware.cors:CORS":
+        return not conf.cors.allowed_origin
+    if name == "oslo_middleware.http_proxy_to_wsgi:HTTPProxyToWSGI":
+        return not conf.oslo_middleware.enable_proxy_headers_parsing
+    return False
+
+
 def oslo_filter_factory(global_conf: dict[str, Any], middleware: str,
                         **local_conf: Any) -> Callable[[WSGIApp], WSGIApp]:
     """Paste filter factory for oslo-style middleware, handed our ConfigOpts."""
     module_name, _, class_name = middleware.partition(":")
     cls = getattr(importlib.import_module(module_name), class_name)
-    conf = dict(local_conf)
-    conf["oslo_config_config"] = _services(global_conf).conf
-    return lambda app: cls(app, conf)
+    conf = _services(global_conf).conf
+    if _is_noop(middleware, conf):
+        return lambda app: app
+    if module_name.startswith("oslo_middleware"):
+        # oslo.middleware takes a ConfigOpts itself (a dict would make it fall back
+        # to the global cfg.CONF); keystonemiddleware takes it as oslo_config_config.
+        return lambda app: cls(app, conf)
+    options = dict(local_conf, oslo_config_config=conf)
+    return lambda app: cls(app, options)
 
 
 def urlmap_factory(loader: Any, global_conf: dict[str, Any], **local_conf: str) -> WSGIApp:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from oslo_config import cfg
+from oslo_middleware import cors, http_proxy_to_wsgi
 
 from alarmapi.conf import api, database, gnocchi
 
@@ -15,9 +16,12 @@ def list_opts() -> list[tuple[str, list[cfg.Opt]]]:
 
 
 def register(conf: cfg.ConfigOpts) -> None:
-    """Register every alarmapi option group on ``conf``."""
+    """Register every alarmapi option group on ``conf``, and the options of the
+    middleware the pipeline decides about (CORS, proxy headers)."""
     for group, options in list_opts():
         conf.register_opts(options, group=group)
+    conf.register_opts(cors.CORS_OPTS, "cors")
+    conf.register_opts(http_proxy_to_wsgi.OPTS, "oslo_middleware")
 
 
 def set_defaults() -> None:

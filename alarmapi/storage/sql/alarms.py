@@ -30,12 +30,17 @@ def insert(conn: sa.Connection, alarm: Alarm) -> None:
     conn.execute(alarm_table.insert().values(**to_values(alarm)))
 
 
+_FETCH = sa.select(alarm_table).where(alarm_table.c.alarm_id == sa.bindparam("alarm_id"))
+_FETCH_SCOPED = _FETCH.where(alarm_table.c.project_id == sa.bindparam("project_id"))
+
+
 def fetch(conn: sa.Connection, alarm_id: str, project_id: str | None) -> Alarm | None:
     """Return one alarm, scoped to a project when project_id is given."""
-    stmt = sa.select(alarm_table).where(alarm_table.c.alarm_id == alarm_id)
-    if project_id is not None:
-        stmt = stmt.where(alarm_table.c.project_id == project_id)
-    row = conn.execute(stmt).first()
+    if project_id is None:
+        row = conn.execute(_FETCH, {"alarm_id": alarm_id}).first()
+    else:
+        row = conn.execute(_FETCH_SCOPED, {"alarm_id": alarm_id, "project_id": project_id}
+                           ).first()
     return to_alarm(row) if row is not None else None
 
 
