@@ -114,3 +114,52 @@ class QuotaRow(Base):
 alarm_table = cast(sa.Table, AlarmRow.__table__)
 history_table = cast(sa.Table, AlarmChangeRow.__table__)
 quota_table = cast(sa.Table, QuotaRow.__table__)
+
+
+class MetricRow(Base):
+    """A metric's identity: tenant, name and dimensions, keyed by their hash."""
+
+    __tablename__ = "metric"
+
+    id: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
+    tenant_id: Mapped[str] = mapped_column(sa.String(128), nullable=False)
+    name: Mapped[str] = mapped_column(sa.String(255), nullable=False)
+    dimensions: Mapped[Any] = mapped_column(Json, nullable=False)
+
+    __table_args__ = (_index("metric", "tenant_id", "name"),)
+
+
+class MetricDimensionRow(Base):
+    """One dimension of a metric, for filtering by key and value."""
+
+    __tablename__ = "metric_dimension"
+
+    metric_id: Mapped[str] = mapped_column(
+        sa.String(40), sa.ForeignKey("metric.id", ondelete="CASCADE"), primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(255), primary_key=True)
+    value: Mapped[str] = mapped_column(sa.String(255), nullable=False)
+    tenant_id: Mapped[str] = mapped_column(sa.String(128), nullable=False)
+
+    __table_args__ = (_index("metric_dimension", "tenant_id", "name", "value"),)
+
+
+class MeasurementRow(Base):
+    """One value of a metric; the time is milliseconds since the epoch (UTC)."""
+
+    __tablename__ = "measurement"
+
+    id: Mapped[int] = mapped_column(
+        sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True,
+        autoincrement=True)
+    metric_id: Mapped[str] = mapped_column(sa.String(40), nullable=False)
+    timestamp: Mapped[int] = mapped_column(sa.BigInteger, nullable=False)
+    value: Mapped[float] = mapped_column(sa.Double, nullable=False)
+    value_meta: Mapped[Any | None] = mapped_column(Json)
+
+    __table_args__ = (_index("measurement", "metric_id", "timestamp"),
+                      _index("measurement", "timestamp"))
+
+
+metric_table = cast(sa.Table, MetricRow.__table__)
+metric_dimension_table = cast(sa.Table, MetricDimensionRow.__table__)
+measurement_table = cast(sa.Table, MeasurementRow.__table__)

@@ -14,6 +14,7 @@ from alarmapi.model import Alarm, AlarmChange
 from alarmapi.storage import base
 from alarmapi.storage.models import alarm_table, history_table, quota_table
 from alarmapi.storage.sql import alarms, complex_query, engine, ordering
+from alarmapi.storage.sql.metrics import SQLMetricStore
 
 T = TypeVar("T")
 _HISTORY_DEFAULT_SORT = (base.SortKey("timestamp", "desc"),)
@@ -32,6 +33,7 @@ class SQLConnection(base.Connection):
         # Reads run in autocommit on their own pool: one round trip per SELECT, no
         # BEGIN/ROLLBACK around it and no isolation switch on each checkout.
         self.reader = engine.create_engine(url, isolation_level="AUTOCOMMIT", **engine_options)
+        self.metrics = SQLMetricStore(self.engine, self.reader)
 
     def _read(self, work: Callable[[sa.Connection], T]) -> T:
         return engine.run(self.reader.connect, work)

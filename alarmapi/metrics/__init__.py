@@ -1,0 +1,1 @@
+"""The built-in metric store: metric identities, measurements and statistics."""

@@ -1,0 +1,208 @@
+"""The metric store on SQLAlchemy: ingest in batches, reads and statistics in SQL."""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+
+from alarmapi.metrics.model import (
+    STATISTICS,
+    Measurement,
+    MetricQuery,
+    StatisticsRow,
+)
+from alarmapi.storage.models import measurement_table, metric_dimension_table, metric_table
+from alarmapi.storage.sql import engine as engines
+
+T = TypeVar("T")
+M, D, V = metric_table, metric_dimension_table, measurement_table
+_AGGREGATES: dict[str, Callable[[Any], Any]] = {
+    "avg": sa.func.avg, "min": sa.func.min, "max": sa.func.max, "sum": sa.func.sum,
+    "count": sa.func.count,
+}
+
+
+def _insert_ignoring_duplicates(conn: sa.Connection, table: sa.Table,
+                                rows: list[dict[str, Any]]) -> None:
+    """INSERT rows whose key may already exist, keeping the existing ones."""
+    if not rows:
+        return
+    dialect = conn.dialect.name
+    if dialect == "postgresql":
+        stmt: Any = postgresql.insert(table).on_conflict_do_nothing()
+    elif dialect == "sqlite":
+        stmt = sqlite.insert(table).on_conflict_do_nothing()
+    else:
+        stmt = table.insert().prefix_with("IGNORE")
+    conn.execute(stmt, rows)
+
+
+class SQLMetricStore:
+    """Metric identities, measurements and statistics in the alarm database."""
+
+    def __init__(self, engine: sa.Engine, reader: sa.Engine, known_size: int = 100_000) -> None:
+        self.engine, self.reader = engine, reader
+        self._known: OrderedDict[str, None] = OrderedDict()
+        self._known_size = known_size
+        self._lock = threading.Lock()
+
+    def _read(self, work: Callable[[sa.Connection], T]) -> T:
+        return engines.run(self.reader.connect, work)
+
+    # Writes
+
+    def _unknown(self, measurements: Iterable[Measurement]) -> dict[str, Measurement]:
+        with self._lock:
+            return {m.metric.id: m for m in measurements if m.metric.id not in self._known}
+
+    def _remember(self, ids: Iterable[str]) -> None:
+        with self._lock:
+            for metric_id in ids:
+                self._known[metric_id] = None
+            while len(self._known) > self._known_size:
+                self._known.popitem(last=False)
+
+    def ingest(self, measurements: list[Measurement]) -> int:
+        """Store a batch in one transaction: new metric identities, then the values."""
+        new = self._unknown(measurements)
+
+        def work(conn: sa.Connection) -> int:
+            _insert_ignoring_duplicates(conn, M, [
+                {"id": mid, "tenant_id": m.metric.tenant_id, "name": m.metric.name,
+                 "dimensions": m.metric.dimensions} for mid, m in new.items()])
+            _insert_ignoring_duplicates(conn, D, [
+                {"metric_id": mid, "tenant_id": m.metric.tenant_id, "name": k, "value": v}
+                for mid, m in new.items() for k, v in m.metric.dimensions.items()])
+            conn.execute(V.insert(), [
+                {"metric_id": m.metric.id, "timestamp": m.timestamp_ms, "value": m.value,
+                 "value_meta": m.value_meta} for m in measurements])
+            return len(measurements)
+
+        count = engines.run(self.engine.begin, work)
+        self._remember(new)
+        return count
+
+    # Metric identities
+
+    @staticmethod
+    def _matching(query: MetricQuery) -> sa.Select[Any]:
+        stmt = sa.select(M.c.id, M.c.name, M.c.dimensions).where(
+            M.c.tenant_id == query.tenant_id)
+        if query.name is not None:
+            stmt = stmt.where(M.c.name == query.name)
+        for dimension in query.dimensions:
+            having = sa.select(D.c.metric_id).where(
+                D.c.tenant_id == query.tenant_id, D.c.name == dimension.key)
+            if dimension.values:
+                having = having.where(D.c.value.in_(dimension.values))
+            stmt = stmt.where(M.c.id.in_(having))
+        return stmt
+
+    def find_metrics(self, query: MetricQuery, start_ms: int | None = None,
+                     end_ms: int | None = None, offset: str | None = None,
+                     limit: int | None = None) -> list[tuple[str, str, dict[str, str]]]:
+        """(id, name, dimensions) of the matching metrics, by id; with a window only
+        those that have measurements in it."""
+        stmt = self._matching(query)
+        if start_ms is not None or end_ms is not None:
+            inside = sa.select(V.c.id).where(V.c.metric_id == M.c.id)
+            if start_ms is not None:
+                inside = inside.where(V.c.timestamp >= start_ms)
+            if end_ms is not None:
+                inside = inside.where(V.c.timestamp <= end_ms)
+            stmt = stmt.where(inside.exists())
+        if offset:
+            stmt = stmt.where(M.c.id > offset)
+        stmt = stmt.order_by(M.c.id)
+        if limit:
+            stmt = stmt.limit(limit)
+        return self._read(lambda conn: [(r.id, r.name, r.dimensions) for r in conn.execute(stmt)])
+
+    def metric_names(self, query: MetricQuery, offset: str | None, limit: int | None
+                     ) -> list[str]:
+        """Distinct names of the matching metrics, sorted."""
+        names = self._matching(query).with_only_columns(M.c.name).distinct()
+        if offset:
+            names = names.where(M.c.name > offset)
+        names = names.order_by(M.c.name)
+        if limit:
+            names = names.limit(limit)
+        return self._read(lambda conn: [r.name for r in conn.execute(names)])
+
+    def dimension_names(self, query: MetricQuery, offset: str | None, limit: int | None
+                        ) -> list[str]:
+        """Distinct dimension keys of the matching metrics, sorted."""
+        ids = self._matching(query).with_only_columns(M.c.id)
+        stmt = sa.select(D.c.name).where(D.c.metric_id.in_(ids)).distinct()
+        if offset:
+            stmt = stmt.where(D.c.name > offset)
+        stmt = stmt.order_by(D.c.name)
+        if limit:
+            stmt = stmt.limit(limit)
+        return self._read(lambda conn: [r.name for r in conn.execute(stmt)])
+
+    def dimension_values(self, query: MetricQuery, dimension: str, offset: str | None,
+                         limit: int | None) -> list[str]:
+        """Distinct values of one dimension key among the matching metrics, sorted."""
+        ids = self._matching(query).with_only_columns(M.c.id)
+        stmt = sa.select(D.c.value).where(D.c.metric_id.in_(ids), D.c.name == dimension)
+        stmt = stmt.distinct()
+        if offset:
+            stmt = stmt.where(D.c.value > offset)
+        stmt = stmt.order_by(D.c.value)
+        if limit:
+            stmt = stmt.limit(limit)
+        return self._read(lambda conn: [r.value for r in conn.execute(stmt)])
+
+    # Values
+
+    @staticmethod
+    def _window(stmt: sa.Select[Any], metric_ids: list[str], start_ms: int,
+                end_ms: int | None) -> sa.Select[Any]:
+        stmt = stmt.where(V.c.metric_id.in_(metric_ids), V.c.timestamp >= start_ms)
+        if end_ms is not None:
+            stmt = stmt.where(V.c.timestamp <= end_ms)
+        return stmt
+
+    def measurements(self, metric_ids: list[str], start_ms: int, end_ms: int | None,
+                     after: tuple[int, int] | None = None, limit: int | None = None
+                     ) -> list[tuple[int, int, float, Any]]:
+        """(id, timestamp ms, value, value_meta) in time order, after (ts, id) if given."""
+        stmt = self._window(
+            sa.select(V.c.id, V.c.timestamp, V.c.value, V.c.value_meta), metric_ids,
+            start_ms, end_ms)
+        if after is not None:
+            ts, last_id = after
+            stmt = stmt.where(sa.or_(V.c.timestamp > ts,
+                                     sa.and_(V.c.timestamp == ts, V.c.id > last_id)))
+        stmt = stmt.order_by(V.c.timestamp, V.c.id)
+        if limit:
+            stmt = stmt.limit(limit)
+        return self._read(lambda conn: [
+            (r.id, r.timestamp, r.value, r.value_meta) for r in conn.execute(stmt)])
+
+    def statistics(self, metric_ids: list[str], statistics: list[str], start_ms: int,
+                   end_ms: int | None, period_s: int, after_ms: int | None = None,
+                   limit: int | None = None) -> list[StatisticsRow]:
+        """Per-period statistics computed by the database (GROUP BY time bucket)."""
+        period = period_s * 1000
+        offset = V.c.timestamp - start_ms
+        bucket = (V.c.timestamp - offset % period).label("bucket")
+        columns = [_AGGREGATES[name](V.c.value).label(name) for name in statistics]
+        stmt = self._window(sa.select(bucket, *columns), metric_ids, start_ms, end_ms)
+        if after_ms is not None:
+            stmt = stmt.where(V.c.timestamp >= after_ms + period)
+        stmt = stmt.group_by(sa.literal_column("bucket")).order_by(sa.literal_column("bucket"))
+        if limit:
+            stmt = stmt.limit(limit)
+        return self._read(lambda conn: [
+            StatisticsRow(int(r.bucket), {n: float(getattr(r, n)) for n in statistics})
+            for r in conn.execute(stmt)])
+
+
+assert set(_AGGREGATES) == set(STATISTICS)

@@ -1,0 +1,97 @@
+"""The metric store on SQLite, PostgreSQL and MariaDB; statistics checked against values
+computed here from the measurements posted."""
+
+from __future__ import annotations
+
+import random
+import statistics as pystats
+
+import pytest
+
+from alarmapi.metrics.model import DimensionFilter, Measurement, Metric, MetricQuery
+from alarmapi.storage.sql import SQLConnection
+
+T0 = 1_700_000_000_000  # ms; a multiple of 60 s
+CPU_A = Metric("t1", "cpu", {"host": "a", "dc": "x"})
+CPU_B = Metric("t1", "cpu", {"host": "b", "dc": "x"})
+MEM = Metric("t1", "mem", {"host": "a"})
+OTHER_TENANT = Metric("t2", "cpu", {"host": "a", "dc": "x"})
+
+
+@pytest.fixture
+def points(storage: SQLConnection) -> dict[str, list[tuple[int, float]]]:
+    rng = random.Random(7)
+    posted: dict[str, list[tuple[int, float]]] = {}
+    batch = []
+    for metric in (CPU_A, CPU_B, MEM, OTHER_TENANT):
+        # 5 minutes of irregular points, several per minute, crossing period boundaries
+        for _ in range(40):
+            ts = T0 + rng.randrange(0, 300_000)
+            value = round(rng.uniform(0, 100), 3)
+            posted.setdefault(metric.id, []).append((ts, value))
+            batch.append(Measurement(metric, ts, value, {"k": "v"} if value > 90 else None))
+    storage.metrics.ingest(batch[:70])
+    storage.metrics.ingest(batch[70:])
+    return posted
+
+
+def expected(points: list[tuple[int, float]], start: int, period_s: int
+             ) -> dict[int, dict[str, float]]:
+    buckets: dict[int, list[float]] = {}
+    for ts, value in points:
+        if ts >= start:
+            bucket = start + (ts - start) // (period_s * 1000) * period_s * 1000
+            buckets.setdefault(bucket, []).append(value)
+    return {b: {"avg": pystats.fmean(v), "min": min(v), "max": max(v), "sum": sum(v),
+                "count": float(len(v))} for b, v in sorted(buckets.items())}
+
+
+@pytest.mark.parametrize(("start_offset", "period"), [(0, 60), (17_000, 60), (0, 120)])
+def test_statistics_per_metric_and_merged(storage: SQLConnection, points: dict,
+                                          start_offset: int, period: int) -> None:
+    start = T0 + start_offset
+    names = ["avg", "min", "max", "sum", "count"]
+    for ids in ([CPU_A.id], [CPU_A.id, CPU_B.id]):
+        rows = storage.metrics.statistics(ids, names, start, None, period)
+        want = expected([p for i in ids for p in points[i]], start, period)
+        assert [r.start_ms for r in rows] == list(want)
+        for row in rows:
+            for name in names:
+                assert row.values[name] == pytest.approx(want[row.start_ms][name])
+
+
+def test_find_metrics_by_dimensions_and_tenant(storage: SQLConnection, points: dict) -> None:
+    def ids(query: MetricQuery) -> set[str]:
+        return {m[0] for m in storage.metrics.find_metrics(query)}
+
+    assert ids(MetricQuery("t1", "cpu")) == {CPU_A.id, CPU_B.id}
+    assert ids(MetricQuery("t1", "cpu", [DimensionFilter("host", ("a",))])) == {CPU_A.id}
+    assert ids(MetricQuery("t1", None, [DimensionFilter("host", ("a", "b"))])) == {
+        CPU_A.id, CPU_B.id, MEM.id}
+    assert ids(MetricQuery("t1", None, [DimensionFilter("dc")])) == {CPU_A.id, CPU_B.id}
+    assert ids(MetricQuery("t2")) == {OTHER_TENANT.id}
+    assert storage.metrics.metric_names(MetricQuery("t1"), None, None) == ["cpu", "mem"]
+    assert storage.metrics.dimension_names(MetricQuery("t1", "cpu"), None, None) == [
+        "dc", "host"]
+    assert storage.metrics.dimension_values(MetricQuery("t1"), "host", None, None) == [
+        "a", "b"]
+    first = storage.metrics.find_metrics(MetricQuery("t1"), limit=2)
+    rest = storage.metrics.find_metrics(MetricQuery("t1"), offset=first[-1][0])
+    assert len(first) == 2 and len(rest) == 1
+
+
+def test_measurements_in_order_and_paged(storage: SQLConnection, points: dict) -> None:
+    everything = storage.metrics.measurements([CPU_A.id], T0, None)
+    assert [(ts, v) for _, ts, v, _ in everything] == sorted(points[CPU_A.id])
+    page = storage.metrics.measurements([CPU_A.id], T0, None, limit=15)
+    after = (page[-1][1], page[-1][0])
+    rest = storage.metrics.measurements([CPU_A.id], T0, None, after=after)
+    assert [m[0] for m in page + rest] == [m[0] for m in everything]
+    assert all((meta == {"k": "v"}) == (value > 90) for _, _, value, meta in everything)
+
+
+def test_identity_is_stored_once(storage: SQLConnection, points: dict) -> None:
+    fresh = SQLConnection(storage.url)  # another process knows no metric yet
+    fresh.metrics.ingest([Measurement(CPU_A, T0 + 400_000, 1.0)])
+    fresh.dispose()
+    assert len(storage.metrics.find_metrics(MetricQuery("t1", "cpu"))) == 2
