@@ -82,6 +82,15 @@ def v2_factory(global_conf: dict[str, Any], **local_conf: Any) -> WSGIApp:
     return setup_v2(_services(global_conf))
 
 
+def v2_0_factory(global_conf: dict[str, Any], **local_conf: Any) -> WSGIApp:
+    """Paste app factory of /v2.0 (the Monasca-style metric API)."""
+    from alarmapi.api.v2_0.root import V2_0Controller
+
+    services = _services(global_conf)
+    return pecan.make_app(V2_0Controller(), hooks=[hooks.ContextHook(services)],
+                          force_canonical=False, guess_content_type_from_ext=False)
+
+
 def versions_factory(global_conf: dict[str, Any], **local_conf: Any) -> WSGIApp:
     """Paste app factory of /."""
     return pecan.make_app(VersionsController(), force_canonical=False)

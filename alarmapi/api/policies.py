@@ -69,6 +69,13 @@ _RULES = [
          "/v2/metrics"),
     _api("get_metrics:all_projects", ADMIN, "Get the metrics of all projects.", "GET",
          "/v2/metrics"),
+    _api("metric_store:post", MEMBER_OR_ADMIN, "Post measurements.", "POST", "/v2.0/metrics"),
+    _api("metric_store:post_for_tenant", ADMIN, "Post measurements for another tenant.",
+         "POST", "/v2.0/metrics"),
+    _api("metric_store:get", READER_OR_ADMIN, "Read metrics, measurements and statistics.",
+         "GET", "/v2.0/metrics"),
+    _api("metric_store:get_for_tenant", ADMIN, "Read another tenant's metrics.", "GET",
+         "/v2.0/metrics"),
 ]
 
 

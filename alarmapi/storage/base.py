@@ -5,8 +5,9 @@ from __future__ import annotations
 import abc
 import dataclasses
 import datetime
-from typing import Any
+from typing import Any, Protocol
 
+from alarmapi.metrics.model import Measurement, MetricQuery, StatisticsRow
 from alarmapi.model import Alarm, AlarmChange
 
 #: Sort keys ``GET /v2/alarms`` accepts (Aodh's list).
@@ -91,12 +92,42 @@ class InvalidQuery(ValueError):
     """A complex query refers to something that cannot be queried."""
 
 
+class MetricStore(Protocol):
+    """The built-in metric store (see alarmapi.storage.sql.metrics for the semantics)."""
+
+    def ingest(self, measurements: list[Measurement]) -> int: ...
+
+    def find_metrics(self, query: MetricQuery, start_ms: int | None = None,
+                     end_ms: int | None = None, offset: str | None = None,
+                     limit: int | None = None) -> list[tuple[str, str, dict[str, str]]]: ...
+
+    def metric_names(self, query: MetricQuery, offset: str | None, limit: int | None
+                     ) -> list[str]: ...
+
+    def dimension_names(self, query: MetricQuery, offset: str | None, limit: int | None
+                        ) -> list[str]: ...
+
+    def dimension_values(self, query: MetricQuery, dimension: str, offset: str | None,
+                         limit: int | None) -> list[str]: ...
+
+    def measurements(self, metric_ids: list[str], start_ms: int, end_ms: int | None,
+                     after: tuple[int, int] | None = None, limit: int | None = None
+                     ) -> list[tuple[int, int, float, Any]]: ...
+
+    def statistics(self, metric_ids: list[str], statistics: list[str], start_ms: int,
+                   end_ms: int | None, period_s: int, after_ms: int | None = None,
+                   limit: int | None = None) -> list[StatisticsRow]: ...
+
+
 class Connection(abc.ABC):
     """What the API and the evaluator need from storage.
 
     Every method is one transaction: a write and the history record it produces land
     together or not at all.
     """
+
+    #: The metric store in the same database.
+    metrics: MetricStore
 
     @abc.abstractmethod
     def upgrade(self) -> None:

@@ -1,0 +1,88 @@
+"""What every /v2.0 controller shares: caller, errors in Monasca's shape, paging links."""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import urllib.parse
+from collections.abc import Callable
+from typing import Any
+
+import pecan
+import webob
+
+from alarmapi import errors
+from alarmapi.api.context import RequestContext
+from alarmapi.api.identity import Caller
+from alarmapi.metrics.errors import TITLES, MetricsError
+
+LOG = logging.getLogger(__name__)
+#: Roles a bare X-Auth-Token stands for in noauth mode (the seed's client sends only that).
+TOKEN_ROLES = ("reader", "member")
+
+
+def context() -> RequestContext:
+    """The request's context; in noauth mode a lone X-Auth-Token names the tenant."""
+    ctx: RequestContext = pecan.request.ctx
+    headers = pecan.request.headers
+    if ctx.caller.project_id is None and ctx.services.conf.api.auth_mode == "noauth":
+        token = headers.get("X-Auth-Token")
+        if token:
+            caller = Caller(user_id=headers.get("X-User-Id") or token, project_id=token,
+                            roles=TOKEN_ROLES)
+            ctx = RequestContext(ctx.services, caller)
+    return ctx
+
+
+def _error(status: int, description: str) -> webob.Response:
+    body = json.dumps({"title": TITLES.get(status, "Error"), "description": description})
+    return webob.Response(body=body.encode(), status=status, content_type="application/json",
+                          charset="UTF-8")
+
+
+def endpoint(status: int = 200) -> Callable[[Callable[..., Any]], Any]:
+    """Expose a JSON endpoint; domain errors become Monasca error documents."""
+
+    def decorate(f: Callable[..., Any]) -> Any:
+        @functools.wraps(f)
+        def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
+            try:
+                result = f(self, *args, **kwargs)
+            except MetricsError as exc:
+                return _error(exc.status, exc.message)
+            except errors.AlarmAPIError as exc:
+                return _error(exc.status, exc.message)
+            if status == 204:
+                return webob.Response(status=204)
+            return webob.Response(body=json.dumps(result).encode(), status=status,
+                                  content_type="application/json", charset="UTF-8")
+
+        return pecan.expose()(wrapper)
+
+    return decorate
+
+
+def integer(value: str | None, name: str, minimum: int = 1) -> int | None:
+    """A positive integer query parameter, or None when absent."""
+    if value in (None, ""):
+        return None
+    try:
+        number = int(value)
+    except ValueError as exc:
+        raise MetricsError(f"{name} must be an integer, not {value!r}") from exc
+    if number < minimum:
+        raise MetricsError(f"{name} must be at least {minimum}, not {number}")
+    return number
+
+
+def page(elements: list[Any], next_offset: str | None) -> dict[str, Any]:
+    """Monasca's paged document: links (self, and next when there is more) and elements."""
+    request = pecan.request
+    links = [{"rel": "self", "href": request.url}]
+    if next_offset is not None:
+        params = [(k, v) for k, v in request.GET.items() if k != "offset"]
+        params.append(("offset", next_offset))
+        links.append({"rel": "next",
+                      "href": f"{request.path_url}?{urllib.parse.urlencode(params)}"})
+    return {"links": links, "elements": elements}
