@@ -20,3 +20,5 @@ if [ ! -x "$PEER_HOME/gnocchi-venv/bin/gnocchi-api" ]; then
   "$PEER_HOME/gnocchi-venv/bin/python" -m pip install -q 'gnocchi[postgresql,file]==4.7.1' \
       psycopg2-binary uwsgi
 fi
+# The seed's client, python-monascaclient 1.0.1 (patched to run on Python 3.11).
+bash ../shared/peer/monasca/install_seed_client.sh

@@ -17,6 +17,14 @@ OPTS = [
         min=60,
         help="How old a posted measurement may be; older ones are refused with 422.",
     ),
+    cfg.ListOpt(
+        "legacy_user_agents",
+        default=["python-monascaclient"],
+        help="User-Agent headers (exact) of clients that get the 2014 shape of the "
+        "v2.0 API: bare lists instead of {links, elements}, measurements as "
+        "[id, timestamp, value]. python-monascaclient 1.0.1 sends "
+        "'python-monascaclient'.",
+    ),
     cfg.IntOpt(
         "retention_days",
         default=31,

@@ -151,7 +151,10 @@ def parse_time(text: str | None, what: str) -> int | None:
     return int(parsed.timestamp() * 1000)
 
 
-def format_time(milliseconds: int) -> str:
-    """Milliseconds as Monasca writes times: ``2014-07-18T03:24:25.123Z``."""
+def format_time(milliseconds: int, *, milliseconds_shown: bool = True) -> str:
+    """Milliseconds as Monasca writes times: ``2014-07-18T03:24:25.123Z`` (the 2014
+    API: ``2014-07-18T03:24:25Z``)."""
     moment = datetime.datetime.fromtimestamp(milliseconds / 1000, datetime.UTC)
+    if not milliseconds_shown:
+        return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"

@@ -58,7 +58,7 @@ def endpoint(status: int = 200) -> Callable[[Callable[..., Any]], Any]:
             return webob.Response(body=json.dumps(result).encode(), status=status,
                                   content_type="application/json", charset="UTF-8")
 
-        return pecan.expose()(wrapper)
+        return pecan.expose(content_type="application/json")(wrapper)
 
     return decorate
 
@@ -76,8 +76,18 @@ def integer(value: str | None, name: str, minimum: int = 1) -> int | None:
     return number
 
 
-def page(elements: list[Any], next_offset: str | None) -> dict[str, Any]:
-    """Monasca's paged document: links (self, and next when there is more) and elements."""
+def legacy() -> bool:
+    """Whether the client is one that expects the 2014 shape (see [metrics]
+    legacy_user_agents): bare lists, no paging links."""
+    agent = pecan.request.headers.get("User-Agent", "")
+    return agent in pecan.request.ctx.services.conf.metrics.legacy_user_agents
+
+
+def page(elements: list[Any], next_offset: str | None) -> Any:
+    """Monasca's paged document: links (self, and next when there is more) and elements;
+    a bare list for a legacy client."""
+    if legacy():
+        return elements
     request = pecan.request
     links = [{"rel": "self", "href": request.url}]
     if next_offset is not None:

@@ -9,7 +9,7 @@ from typing import Any
 import pecan
 
 from alarmapi.api.v2_0 import series
-from alarmapi.api.v2_0.base import context, endpoint, integer, page
+from alarmapi.api.v2_0.base import context, endpoint, integer, legacy, page
 from alarmapi.metrics import parsing
 from alarmapi.metrics.errors import MetricsError
 from alarmapi.metrics.model import STATISTICS, MetricQuery
@@ -109,8 +109,11 @@ def _matched_series(ctx: Any, params: dict[str, str]) -> tuple[list[Any], int, i
     if end is not None and end < start:
         raise MetricsError("end_time is before start_time")
     metrics = ctx.storage.metrics.find_metrics(query)
+    group_by = params.get("group_by")
+    if legacy() and not group_by and not params.get("merge_metrics"):
+        group_by = "*"  # the 2014 API answers one series per metric
     chosen = series.build(query.name, query.dimensions, metrics,
-                          params.get("merge_metrics"), params.get("group_by"))
+                          params.get("merge_metrics"), group_by)
     return chosen, start, end
 
 
@@ -138,12 +141,16 @@ class MeasurementsController:
             if len(rows) > limit:
                 rows = rows[:limit]
                 more = f"{rows[-1][1]}_{rows[-1][0]}"
-            elements.append({
-                "id": item.id, "name": item.name, "dimensions": item.dimensions,
-                "columns": ["timestamp", "value", "value_meta"],
-                "measurements": [[parsing.format_time(ts), value, meta or {}]
-                                 for _, ts, value, meta in rows],
-            })
+            if legacy():  # the 2014 shape: [id, timestamp, value]
+                columns = ["id", "timestamp", "value"]
+                values = [[mid, parsing.format_time(ts, milliseconds_shown=False), value]
+                          for mid, ts, value, _ in rows]
+            else:
+                columns = ["timestamp", "value", "value_meta"]
+                values = [[parsing.format_time(ts), value, meta or {}]
+                          for _, ts, value, meta in rows]
+            elements.append({"id": item.id, "name": item.name, "dimensions": item.dimensions,
+                             "columns": columns, "measurements": values})
         return page(elements, more)
 
 
@@ -188,7 +195,7 @@ class MetricsController:
     measurements = MeasurementsController()
     statistics = StatisticsController()
 
-    @pecan.expose()
+    @pecan.expose(content_type="application/json")
     def index(self, **params: str) -> Any:
         """GET lists metrics; POST stores one metric or a list."""
         if pecan.request.method == "POST":
