@@ -1,0 +1,45 @@
+"""alarmapi-expirer: apply the retention of measurements and of alarm history.
+
+Every expired row goes, in bounded batches (Aodh's expirer stops after its first batch
+of 100).
+"""
+
+from __future__ import annotations
+
+import datetime
+import sys
+import time
+
+from oslo_log import log
+
+from alarmapi import conf as alarmapi_conf
+from alarmapi.model import utcnow
+from alarmapi.storage.sql import SQLConnection, expiry
+
+LOG = log.getLogger(__name__)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Delete expired measurements and history; print what was removed."""
+    conf = alarmapi_conf.new_config()
+    log.register_options(conf)
+    alarmapi_conf.parse(conf, sys.argv[1:] if argv is None else argv)
+    log.setup(conf, "alarmapi")
+    storage = SQLConnection(conf.database.connection)
+    try:
+        cutoff_ms = int((time.time() - conf.metrics.retention_days * 86400) * 1000)
+        measurements = expiry.expire_measurements(storage.engine, cutoff_ms)
+        history = 0
+        ttl = conf.database.alarm_history_time_to_live
+        if ttl > 0:
+            history = expiry.expire_history(storage.engine,
+                                            utcnow() - datetime.timedelta(seconds=ttl))
+    finally:
+        storage.dispose()
+    LOG.info("expired %d measurements and %d history records", measurements, history)
+    print(f"expired {measurements} measurements and {history} history records")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
