@@ -8,6 +8,7 @@ import datetime
 from typing import Any, Protocol
 
 from alarmapi.metrics.model import Measurement, MetricQuery, StatisticsRow
+from alarmapi.metrics.windows import ThresholdWindow
 from alarmapi.model import Alarm, AlarmChange
 
 #: Sort keys ``GET /v2/alarms`` accepts (Aodh's list).
@@ -117,6 +118,9 @@ class MetricStore(Protocol):
     def statistics(self, metric_ids: list[str], statistics: list[str], start_ms: int,
                    end_ms: int | None, period_s: int, after_ms: int | None = None,
                    limit: int | None = None) -> list[StatisticsRow]: ...
+
+    def window_statistics(self, windows: list[ThresholdWindow]
+                          ) -> list[list[tuple[int, float]]]: ...
 
 
 class Connection(abc.ABC):

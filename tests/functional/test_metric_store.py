@@ -95,3 +95,27 @@ def test_identity_is_stored_once(storage: SQLConnection, points: dict) -> None:
     fresh.metrics.ingest([Measurement(CPU_A, T0 + 400_000, 1.0)])
     fresh.dispose()
     assert len(storage.metrics.find_metrics(MetricQuery("t1", "cpu"))) == 2
+
+
+def test_window_statistics_for_threshold_rules_in_one_read(storage: SQLConnection,
+                                                          points: dict) -> None:
+    from alarmapi.metrics.windows import window_for_rule
+
+    end = T0 + 290_000
+    rules = [
+        ({"meter_name": "cpu", "statistic": "max", "period": 60, "evaluation_periods": 3,
+          "query": [{"field": "host", "op": "eq", "value": "a"},
+                    {"field": "project_id", "op": "eq", "value": "t1"}]}, [CPU_A.id]),
+        ({"meter_name": "cpu", "statistic": "avg", "period": 120, "evaluation_periods": 2,
+          "query": [{"field": "dc", "op": "eq", "value": "x"}]}, [CPU_A.id, CPU_B.id]),
+        ({"meter_name": "nothing", "statistic": "count", "period": 60,
+          "evaluation_periods": 1, "query": []}, []),
+    ]
+    windows = [window_for_rule(rule, "t1", end) for rule, _ in rules]
+    answers = storage.metrics.window_statistics(windows)
+    for (rule, ids), window, answer in zip(rules, windows, answers, strict=True):
+        inside = [p for i in ids for p in points[i] if window.start_ms <= p[0] < end]
+        want = expected(inside, window.start_ms, rule["period"])
+        assert [b for b, _ in answer] == list(want)
+        for bucket, value in answer:
+            assert value == pytest.approx(want[bucket][rule["statistic"]])

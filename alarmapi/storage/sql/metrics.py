@@ -16,6 +16,7 @@ from alarmapi.metrics.model import (
     MetricQuery,
     StatisticsRow,
 )
+from alarmapi.metrics.windows import ThresholdWindow
 from alarmapi.storage.models import measurement_table, metric_dimension_table, metric_table
 from alarmapi.storage.sql import engine as engines
 
@@ -203,6 +204,28 @@ class SQLMetricStore:
         return self._read(lambda conn: [
             StatisticsRow(int(r.bucket), {n: float(getattr(r, n)) for n in statistics})
             for r in conn.execute(stmt)])
+
+    def window_statistics(self, windows: list[ThresholdWindow]) -> list[list[tuple[int, float]]]:
+        """For each window, (period start, statistic) of its periods that have data,
+        all windows answered in one round trip (UNION ALL of per-window GROUP BYs)."""
+        if not windows:
+            return []
+        parts = []
+        for index, window in enumerate(windows):
+            period = window.period_s * 1000
+            bucket = V.c.timestamp - (V.c.timestamp - window.start_ms) % period
+            ids = self._matching(window.query).with_only_columns(M.c.id)
+            parts.append(
+                sa.select(sa.literal(index).label("w"), bucket.label("bucket"),
+                          _AGGREGATES[window.statistic](V.c.value).label("value"))
+                .where(V.c.metric_id.in_(ids), V.c.timestamp >= window.start_ms,
+                       V.c.timestamp < window.end_ms)
+                .group_by(bucket))
+        stmt = sa.union_all(*parts)
+        results: list[list[tuple[int, float]]] = [[] for _ in windows]
+        for row in self._read(lambda conn: list(conn.execute(stmt))):
+            results[int(row.w)].append((int(row.bucket), float(row.value)))
+        return [sorted(periods) for periods in results]
 
 
 assert set(_AGGREGATES) == set(STATISTICS)
