@@ -138,3 +138,25 @@ def test_malformed_metrics_get_4xx_and_store_nothing(
     assert response.status_int < 500, response.text
     if response.status_int != 204:
         assert stored() == before
+
+
+query_params = st.lists(st.tuples(
+    st.sampled_from(["name", "dimensions", "start_time", "end_time", "offset", "limit",
+                     "merge_metrics", "group_by", "statistics", "period", "tenant_id",
+                     "dimension_name", "metric_name"]),
+    st.text(max_size=12) | st.sampled_from(["cpu", "2020-01-01T00:00:00Z", "avg,count", "*",
+                                            "true", "0", "-5", "host:a|b", "a_1"])),
+    max_size=7)
+
+
+@settings(max_examples=150, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(params=query_params)
+def test_malformed_reads_get_4xx(api: webtest.TestApp, params: list[tuple[str, str]]
+                                 ) -> None:
+    query = urllib.parse.urlencode(params)
+    for path in ("/v2.0/metrics", "/v2.0/metrics/names", "/v2.0/metrics/dimensions/names",
+                 "/v2.0/metrics/dimensions/names/values", "/v2.0/metrics/measurements",
+                 "/v2.0/metrics/statistics"):
+        response = api.get(f"{path}?{query}", headers=TENANT, expect_errors=True)
+        assert response.status_int < 500, (path, response.text)

@@ -48,6 +48,10 @@ def endpoint(status: int = 200) -> Callable[[Callable[..., Any]], Any]:
         @functools.wraps(f)
         def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
             try:
+                repeated = sorted(k for k, v in kwargs.items() if isinstance(v, list))
+                if repeated:
+                    raise MetricsError(f"parameter(s) {', '.join(repeated)} given more "
+                                       "than once")
                 result = f(self, *args, **kwargs)
             except MetricsError as exc:
                 return _error(exc.status, exc.message)
