@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 from typing import Any
@@ -17,7 +18,7 @@ def metric_id(tenant_id: str, name: str, dimensions: dict[str, str]) -> str:
     return hashlib.sha1(canonical.encode()).hexdigest()
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, eq=False)
 class Metric:
     """A metric: a name and dimensions within a tenant."""
 
@@ -25,10 +26,16 @@ class Metric:
     name: str
     dimensions: dict[str, str]
 
-    @property
+    @functools.cached_property
     def id(self) -> str:
-        """The metric's identity hash."""
+        """The metric's identity hash (computed once per object)."""
         return metric_id(self.tenant_id, self.name, self.dimensions)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Metric) and other.id == self.id
+
+    def __hash__(self) -> int:
+        return hash(self.id)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -79,8 +79,8 @@ def _value_meta(value: Any) -> dict[str, Any] | None:
     return value
 
 
-def check_measurement(item: Any, tenant_id: str, now_ms: int, window: TimeWindow
-                      ) -> Measurement:
+def check_measurement(item: Any, tenant_id: str, now_ms: int, window: TimeWindow,
+                      metrics: dict[Any, Metric] | None = None) -> Measurement:
     """One posted metric, checked; raise MetricsError naming what is wrong."""
     if not isinstance(item, dict):
         raise MetricsError(f"a metric must be an object, not {type(item).__name__}")
@@ -103,8 +103,13 @@ def check_measurement(item: Any, tenant_id: str, now_ms: int, window: TimeWindow
     if isinstance(value, bool) or not isinstance(value, (int, float)) or \
             not math.isfinite(value):
         raise MetricsError(f"value must be a finite number, not {value!r}")
-    return Measurement(Metric(tenant_id, name, dimensions), timestamp, float(value),
-                       _value_meta(item.get("value_meta")))
+    key = (name, tuple(sorted(dimensions.items())))
+    metric = metrics.get(key) if metrics is not None else None
+    if metric is None:
+        metric = Metric(tenant_id, name, dimensions)
+        if metrics is not None:
+            metrics[key] = metric
+    return Measurement(metric, timestamp, float(value), _value_meta(item.get("value_meta")))
 
 
 def check_batch(body: Any, tenant_id: str, now_ms: int, window: TimeWindow
@@ -114,9 +119,10 @@ def check_batch(body: Any, tenant_id: str, now_ms: int, window: TimeWindow
     if not items:
         raise MetricsError("no metrics in the request")
     result = []
+    metrics: dict[Any, Metric] = {}  # one Metric (and one identity hash) per series
     for index, item in enumerate(items):
         try:
-            result.append(check_measurement(item, tenant_id, now_ms, window))
+            result.append(check_measurement(item, tenant_id, now_ms, window, metrics))
         except MetricsError as exc:
             where = f"metric {index}: " if isinstance(body, list) else ""
             raise MetricsError(where + exc.message) from exc

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
@@ -43,6 +44,23 @@ def _insert_ignoring_duplicates(conn: sa.Connection, table: sa.Table,
     conn.execute(stmt, rows)
 
 
+def _insert_measurements(conn: sa.Connection, measurements: list[Measurement]) -> None:
+    """Bulk insert: COPY on PostgreSQL (in the same transaction), executemany elsewhere
+    (PyMySQL folds it into multi-row INSERTs)."""
+    if conn.dialect.name == "postgresql":
+        raw = conn.connection.driver_connection
+        columns = "metric_id, timestamp, value, value_meta"
+        with raw.cursor() as cursor, cursor.copy(  # type: ignore[union-attr]
+                f"COPY measurement ({columns}) FROM STDIN") as copy:
+            for m in measurements:
+                meta = json.dumps(m.value_meta) if m.value_meta is not None else None
+                copy.write_row((m.metric.id, m.timestamp_ms, m.value, meta))
+        return
+    conn.execute(V.insert(), [
+        {"metric_id": m.metric.id, "timestamp": m.timestamp_ms, "value": m.value,
+         "value_meta": m.value_meta} for m in measurements])
+
+
 class SQLMetricStore:
     """Metric identities, measurements and statistics in the alarm database."""
 
@@ -79,9 +97,7 @@ class SQLMetricStore:
             _insert_ignoring_duplicates(conn, D, [
                 {"metric_id": mid, "tenant_id": m.metric.tenant_id, "name": k, "value": v}
                 for mid, m in new.items() for k, v in m.metric.dimensions.items()])
-            conn.execute(V.insert(), [
-                {"metric_id": m.metric.id, "timestamp": m.timestamp_ms, "value": m.value,
-                 "value_meta": m.value_meta} for m in measurements])
+            _insert_measurements(conn, measurements)
             return len(measurements)
 
         count = engines.run(self.engine.begin, work)
