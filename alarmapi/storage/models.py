@@ -163,3 +163,22 @@ class MeasurementRow(Base):
 metric_table = cast(sa.Table, MetricRow.__table__)
 metric_dimension_table = cast(sa.Table, MetricDimensionRow.__table__)
 measurement_table = cast(sa.Table, MeasurementRow.__table__)
+
+
+class MeasurementRollupRow(Base):
+    """Count, sum, min and max of a metric's values per minute, kept up to date at
+    ingest so that statistics over whole minutes read 1,440 rows a day, not every point."""
+
+    __tablename__ = "measurement_rollup"
+
+    metric_id: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
+    start: Mapped[int] = mapped_column(sa.BigInteger, primary_key=True, autoincrement=False)
+    count: Mapped[int] = mapped_column(sa.BigInteger, nullable=False)
+    sum: Mapped[float] = mapped_column(sa.Double, nullable=False)
+    min: Mapped[float] = mapped_column(sa.Double, nullable=False)
+    max: Mapped[float] = mapped_column(sa.Double, nullable=False)
+
+    __table_args__ = (_index("measurement_rollup", "start"),)
+
+
+rollup_table = cast(sa.Table, MeasurementRollupRow.__table__)

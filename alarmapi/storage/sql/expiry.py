@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from alarmapi.storage.models import history_table, measurement_table
+from alarmapi.storage.models import history_table, measurement_table, rollup_table
 from alarmapi.storage.sql import engine as engines
 
 
@@ -31,10 +31,15 @@ def _delete_batches(engine: sa.Engine, table: sa.Table, key: sa.Column[object],
 
 def expire_measurements(engine: sa.Engine, before_ms: int, batch: int = 10_000,
                         max_batches: int | None = None) -> int:
-    """Delete measurements taken before ``before_ms``; return how many."""
+    """Delete measurements taken before ``before_ms`` and the rollups of the minutes
+    wholly before it; return how many measurements."""
     table = measurement_table
-    return _delete_batches(engine, table, table.c.id, table.c.timestamp < before_ms, batch,
-                           max_batches)
+    deleted = _delete_batches(engine, table, table.c.id, table.c.timestamp < before_ms,
+                              batch, max_batches)
+    whole_minutes = before_ms - before_ms % 60_000
+    with engine.begin() as conn:
+        conn.execute(rollup_table.delete().where(rollup_table.c.start < whole_minutes))
+    return deleted
 
 
 def expire_history(engine: sa.Engine, before: object, batch: int = 10_000,

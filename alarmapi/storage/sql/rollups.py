@@ -1,0 +1,79 @@
+"""Per-minute rollups: maintained at ingest, read by statistics over whole minutes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import mysql, postgresql, sqlite
+
+from alarmapi.metrics.model import Measurement
+from alarmapi.storage.models import rollup_table
+
+R = rollup_table
+MINUTE_MS = 60_000
+
+
+def minute_rows(measurements: list[Measurement]) -> list[dict[str, Any]]:
+    """The batch folded per (metric, minute), sorted by key (a fixed lock order)."""
+    folded: dict[tuple[str, int], list[float]] = {}
+    for m in measurements:
+        key = (m.metric.id, m.timestamp_ms - m.timestamp_ms % MINUTE_MS)
+        cell = folded.get(key)
+        if cell is None:
+            folded[key] = [1, m.value, m.value, m.value]
+        else:
+            cell[0] += 1
+            cell[1] += m.value
+            cell[2] = min(cell[2], m.value)
+            cell[3] = max(cell[3], m.value)
+    return [{"metric_id": k[0], "start": k[1], "count": c[0], "sum": c[1], "min": c[2],
+             "max": c[3]} for k, c in sorted(folded.items())]
+
+
+def upsert(conn: sa.Connection, rows: list[dict[str, Any]]) -> None:
+    """Add the rows to the stored rollups (insert, or merge into an existing minute)."""
+    if not rows:
+        return
+    dialect = conn.dialect.name
+    if dialect in ("mysql", "mariadb"):
+        stmt: Any = mysql.insert(R)
+        new = stmt.inserted
+        stmt = stmt.on_duplicate_key_update(
+            count=R.c.count + new["count"], sum=R.c.sum + new["sum"],
+            min=sa.func.least(R.c.min, new["min"]), max=sa.func.greatest(R.c.max, new["max"]))
+    else:
+        module: Any = postgresql if dialect == "postgresql" else sqlite
+        lower: Callable[..., Any] = sa.func.least if dialect == "postgresql" else sa.func.min
+        upper: Callable[..., Any] = sa.func.greatest if dialect == "postgresql" else sa.func.max
+        stmt = module.insert(R)
+        new = stmt.excluded
+        stmt = stmt.on_conflict_do_update(index_elements=[R.c.metric_id, R.c.start], set_={
+            "count": R.c.count + new["count"], "sum": R.c.sum + new["sum"],
+            "min": lower(R.c.min, new["min"]), "max": upper(R.c.max, new["max"])})
+    conn.execute(stmt, rows)
+
+
+def covers(start_ms: int, end_ms: int | None, period_s: int) -> bool:
+    """Whether a statistics read can be answered from whole minutes."""
+    whole_end = end_ms is None or (end_ms + 1) % MINUTE_MS == 0
+    return start_ms % MINUTE_MS == 0 and period_s % 60 == 0 and whole_end
+
+
+def statistics_select(metric_ids: list[str], statistics: list[str], start_ms: int,
+                      end_ms: int | None, period_s: int, after_ms: int | None
+                      ) -> sa.Select[Any]:
+    """Per-period statistics from the rollups (same columns as from measurements)."""
+    period = period_s * 1000
+    bucket = (R.c.start - (R.c.start - start_ms) % period).label("bucket")
+    total, count = sa.func.sum(R.c.sum), sa.func.sum(R.c.count)
+    columns = {"avg": total / count, "min": sa.func.min(R.c.min), "max": sa.func.max(R.c.max),
+               "sum": total, "count": count}
+    stmt = sa.select(bucket, *(columns[name].label(name) for name in statistics)).where(
+        R.c.metric_id.in_(metric_ids), R.c.start >= start_ms)
+    if end_ms is not None:
+        stmt = stmt.where(R.c.start <= end_ms)
+    if after_ms is not None:
+        stmt = stmt.where(R.c.start >= after_ms + period)
+    return stmt.group_by(sa.literal_column("bucket")).order_by(sa.literal_column("bucket"))
