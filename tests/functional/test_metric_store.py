@@ -35,25 +35,34 @@ def points(storage: SQLConnection) -> dict[str, list[tuple[int, float]]]:
     return posted
 
 
-def expected(points: list[tuple[int, float]], start: int, period_s: int
-             ) -> dict[int, dict[str, float]]:
+def expected(points: list[tuple[int, float]], start: int, period_s: int,
+             aligned_to: int = 0, end: int | None = None) -> dict[int, dict[str, float]]:
+    """Statistics computed here: periods aligned to ``aligned_to`` (the epoch unless
+    given), points from ``start`` to ``end`` (inclusive)."""
     buckets: dict[int, list[float]] = {}
+    period = period_s * 1000
     for ts, value in points:
-        if ts >= start:
-            bucket = start + (ts - start) // (period_s * 1000) * period_s * 1000
+        if ts >= start and (end is None or ts <= end):
+            bucket = aligned_to + (ts - aligned_to) // period * period
             buckets.setdefault(bucket, []).append(value)
     return {b: {"avg": pystats.fmean(v), "min": min(v), "max": max(v), "sum": sum(v),
                 "count": float(len(v))} for b, v in sorted(buckets.items())}
 
 
-@pytest.mark.parametrize(("start_offset", "period"), [(0, 60), (17_000, 60), (0, 120)])
+@pytest.mark.parametrize(("start_offset", "end_offset", "period"), [
+    (0, None, 60), (17_000, None, 60), (0, None, 120), (17_000, 251_733, 60),
+    (29_000, 239_999, 180), (5_000, None, 45), (61_000, 62_000, 60)])
 def test_statistics_per_metric_and_merged(storage: SQLConnection, points: dict,
-                                          start_offset: int, period: int) -> None:
+                                          start_offset: int, end_offset: int | None,
+                                          period: int) -> None:
+    """Whole minutes from rollups, edge minutes from measurements, or all from
+    measurements when the period is not whole minutes: always the same figures."""
     start = T0 + start_offset
+    end = None if end_offset is None else T0 + end_offset
     names = ["avg", "min", "max", "sum", "count"]
     for ids in ([CPU_A.id], [CPU_A.id, CPU_B.id]):
-        rows = storage.metrics.statistics(ids, names, start, None, period)
-        want = expected([p for i in ids for p in points[i]], start, period)
+        rows = storage.metrics.statistics(ids, names, start, end, period)
+        want = expected([p for i in ids for p in points[i]], start, period, end=end)
         assert [r.start_ms for r in rows] == list(want)
         for row in rows:
             for name in names:
@@ -115,7 +124,7 @@ def test_window_statistics_for_threshold_rules_in_one_read(storage: SQLConnectio
     answers = storage.metrics.window_statistics(windows)
     for (rule, ids), window, answer in zip(rules, windows, answers, strict=True):
         inside = [p for i in ids for p in points[i] if window.start_ms <= p[0] < end]
-        want = expected(inside, window.start_ms, rule["period"])
+        want = expected(inside, window.start_ms, rule["period"], aligned_to=window.start_ms)
         assert [b for b, _ in answer] == list(want)
         for bucket, value in answer:
             assert value == pytest.approx(want[bucket][rule["statistic"]])

@@ -8,15 +8,15 @@ from alarmapi.metrics.model import Measurement, Metric
 from alarmapi.storage.sql import rollups
 
 
-@pytest.mark.parametrize(("start", "end", "period", "covered"), [
-    (120_000, None, 60, True),
-    (120_000, 600_000 - 1, 300, True),
-    (120_000, 600_000, 60, False),      # ends inside a minute
-    (120_500, None, 60, False),         # starts inside a minute
-    (120_000, None, 90, False),         # period not whole minutes
+@pytest.mark.parametrize(("lo", "hi", "minutes", "edges"), [
+    (120_000, None, (120_000, None), []),
+    (120_500, None, (180_000, None), [(120_500, 180_000)]),
+    (120_000, 600_000, (120_000, 600_000), []),
+    (120_500, 600_010, (180_000, 600_000), [(120_500, 180_000), (600_000, 600_010)]),
+    (120_500, 150_000, None, [(120_500, 150_000)]),
 ])
-def test_covers(start: int, end: int | None, period: int, covered: bool) -> None:
-    assert rollups.covers(start, end, period) is covered
+def test_split(lo: int, hi: int | None, minutes: tuple | None, edges: list) -> None:
+    assert rollups.split(lo, hi) == (minutes, edges)
 
 
 def test_minute_rows() -> None:

@@ -208,30 +208,50 @@ class SQLMetricStore:
     def statistics(self, metric_ids: list[str], statistics: list[str], start_ms: int,
                    end_ms: int | None, period_s: int, after_ms: int | None = None,
                    limit: int | None = None) -> list[StatisticsRow]:
-        """Per-period statistics computed by the database (GROUP BY time bucket): from
-        the per-minute rollups when the window is made of whole minutes, else from the
-        measurements themselves."""
-        if rollups.covers(start_ms, end_ms, period_s):
-            fast = rollups.statistics_select(metric_ids, statistics, start_ms, end_ms,
-                                             period_s, after_ms)
-            if limit:
-                fast = fast.limit(limit)
-            return self._read(lambda conn: [
-                StatisticsRow(int(r.bucket), {n: float(getattr(r, n)) for n in statistics})
-                for r in conn.execute(fast)])
+        """Per-period statistics computed by the database, periods aligned to the epoch
+        (as Monasca's GROUP BY time does). With periods of whole minutes the whole
+        minutes come from the rollups and only the partial minutes at the edges from
+        the measurements; the parts are merged per period."""
         period = period_s * 1000
-        offset = V.c.timestamp - start_ms
-        bucket = (V.c.timestamp - offset % period).label("bucket")
-        columns = [_AGGREGATES[name](V.c.value).label(name) for name in statistics]
-        stmt = self._window(sa.select(bucket, *columns), metric_ids, start_ms, end_ms)
-        if after_ms is not None:
-            stmt = stmt.where(V.c.timestamp >= after_ms + period)
-        stmt = stmt.group_by(sa.literal_column("bucket")).order_by(sa.literal_column("bucket"))
-        if limit:
-            stmt = stmt.limit(limit)
-        return self._read(lambda conn: [
-            StatisticsRow(int(r.bucket), {n: float(getattr(r, n)) for n in statistics})
-            for r in conn.execute(stmt)])
+        lo = start_ms if after_ms is None else max(start_ms, after_ms + period)
+        hi = None if end_ms is None else end_ms + 1
+        minutes, raw = rollups.split(lo, hi) if period % 60_000 == 0 else (None, [(lo, hi)])
+
+        def work(conn: sa.Connection) -> dict[int, list[float]]:
+            cells: dict[int, list[float]] = {}
+            queries = [self._raw_aggregates(metric_ids, a, b, period) for a, b in raw]
+            if minutes is not None:
+                queries.append(rollups.aggregates_select(metric_ids, minutes, period))
+            for query in queries:
+                for row in conn.execute(query):
+                    if not row.n:
+                        continue
+                    low, high = float(row.lo), float(row.hi)
+                    cell = cells.setdefault(int(row.bucket), [0.0, 0.0, low, high])
+                    cell[0] += float(row.n)  # SUM of a count is a DECIMAL on some backends
+                    cell[1] += float(row.s)
+                    cell[2], cell[3] = min(cell[2], low), max(cell[3], high)
+            return cells
+
+        cells = self._read(work)
+        rows = []
+        for bucket in sorted(cells)[:limit] if limit else sorted(cells):
+            n, total, low, high = cells[bucket]
+            every = {"avg": total / n, "min": low, "max": high, "sum": total, "count": n}
+            rows.append(StatisticsRow(bucket, {k: float(every[k]) for k in statistics}))
+        return rows
+
+    @staticmethod
+    def _raw_aggregates(metric_ids: list[str], lo: int, hi: int | None, period: int
+                        ) -> sa.Select[Any]:
+        bucket = (V.c.timestamp - V.c.timestamp % period).label("bucket")
+        stmt = sa.select(bucket, sa.func.count(V.c.value).label("n"),
+                         sa.func.sum(V.c.value).label("s"), sa.func.min(V.c.value).label("lo"),
+                         sa.func.max(V.c.value).label("hi"))
+        stmt = stmt.where(V.c.metric_id.in_(metric_ids), V.c.timestamp >= lo)
+        if hi is not None:
+            stmt = stmt.where(V.c.timestamp < hi)
+        return stmt.group_by(sa.literal_column("bucket"))
 
     def window_statistics(self, windows: list[ThresholdWindow]) -> list[list[tuple[int, float]]]:
         """For each window, (period start, statistic) of its periods that have data,

@@ -55,25 +55,28 @@ def upsert(conn: sa.Connection, rows: list[dict[str, Any]]) -> None:
     conn.execute(stmt, rows)
 
 
-def covers(start_ms: int, end_ms: int | None, period_s: int) -> bool:
-    """Whether a statistics read can be answered from whole minutes."""
-    whole_end = end_ms is None or (end_ms + 1) % MINUTE_MS == 0
-    return start_ms % MINUTE_MS == 0 and period_s % 60 == 0 and whole_end
+def split(lo: int, hi: int | None) -> tuple[tuple[int, int | None] | None,
+                                            list[tuple[int, int | None]]]:
+    """Split [lo, hi) into whole minutes (read from rollups) and the partial minutes at
+    its edges (read from measurements): (minutes or None, raw ranges)."""
+    first = lo + (-lo) % MINUTE_MS
+    last = None if hi is None else hi - hi % MINUTE_MS
+    if last is not None and last <= first:
+        return None, [(lo, hi)]
+    edges: list[tuple[int, int | None]] = [(lo, first)] if first > lo else []
+    if last is not None and hi is not None and hi > last:
+        edges.append((last, hi))
+    return (first, last), edges
 
 
-def statistics_select(metric_ids: list[str], statistics: list[str], start_ms: int,
-                      end_ms: int | None, period_s: int, after_ms: int | None
+def aggregates_select(metric_ids: list[str], minutes: tuple[int, int | None], period: int
                       ) -> sa.Select[Any]:
-    """Per-period statistics from the rollups (same columns as from measurements)."""
-    period = period_s * 1000
-    bucket = (R.c.start - (R.c.start - start_ms) % period).label("bucket")
-    total, count = sa.func.sum(R.c.sum), sa.func.sum(R.c.count)
-    columns = {"avg": total / count, "min": sa.func.min(R.c.min), "max": sa.func.max(R.c.max),
-               "sum": total, "count": count}
-    stmt = sa.select(bucket, *(columns[name].label(name) for name in statistics)).where(
-        R.c.metric_id.in_(metric_ids), R.c.start >= start_ms)
-    if end_ms is not None:
-        stmt = stmt.where(R.c.start <= end_ms)
-    if after_ms is not None:
-        stmt = stmt.where(R.c.start >= after_ms + period)
-    return stmt.group_by(sa.literal_column("bucket")).order_by(sa.literal_column("bucket"))
+    """(bucket, count, sum, min, max) per epoch-aligned period from the rollups."""
+    first, last = minutes
+    bucket = (R.c.start - R.c.start % period).label("bucket")
+    stmt = sa.select(bucket, sa.func.sum(R.c.count).label("n"), sa.func.sum(R.c.sum).label("s"),
+                     sa.func.min(R.c.min).label("lo"), sa.func.max(R.c.max).label("hi"))
+    stmt = stmt.where(R.c.metric_id.in_(metric_ids), R.c.start >= first)
+    if last is not None:
+        stmt = stmt.where(R.c.start < last)
+    return stmt.group_by(sa.literal_column("bucket"))
