@@ -3,8 +3,12 @@ computed here from the measurements posted."""
 
 from __future__ import annotations
 
+import datetime
+import json
 import random
 import statistics as pystats
+import time
+import urllib.parse
 
 import pytest
 
@@ -128,3 +132,37 @@ def test_window_statistics_for_threshold_rules_in_one_read(storage: SQLConnectio
         assert [b for b, _ in answer] == list(want)
         for bucket, value in answer:
             assert value == pytest.approx(want[bucket][rule["statistic"]])
+
+
+def test_group_by_and_merge_through_the_api_on_each_backend(storage: SQLConnection) -> None:
+    """The API's grouping over the storage of each backend, checked against values
+    computed here."""
+    from tests.conftest import make_api
+
+    api, services = make_api(storage.url)
+    rng = random.Random(3)
+    now = int(time.time() * 1000) // 60_000 * 60_000 - 600_000
+    posted: dict[str, list[tuple[int, float]]] = {"a": [], "b": []}
+    body = []
+    for host in ("a", "b"):
+        for _ in range(60):
+            ts, value = now + rng.randrange(0, 540_000), round(rng.uniform(0, 10), 2)
+            posted[host].append((ts, value))
+            body.append({"name": "load", "dimensions": {"host": host}, "timestamp": ts,
+                         "value": value})
+    api.post("/v2.0/metrics", json.dumps(body), headers={"X-Auth-Token": "g"},
+             content_type="application/json", status=204)
+    start = datetime.datetime.fromtimestamp(now / 1000, datetime.UTC).isoformat()
+    base = (f"/v2.0/metrics/statistics?name=load&statistics=avg,max,count&period=120"
+            f"&start_time={urllib.parse.quote(start)}")
+    grouped = api.get(base + "&group_by=host", headers={"X-Auth-Token": "g"}).json
+    merged = api.get(base + "&merge_metrics=true", headers={"X-Auth-Token": "g"}).json
+    for element, points in zip(grouped["elements"], (posted["a"], posted["b"]), strict=True):
+        want = expected(points, now, 120)
+        assert [row[3] for row in element["statistics"]] == [w["count"] for w in want.values()]
+        assert [row[1] for row in element["statistics"]] == pytest.approx(
+            [w["avg"] for w in want.values()])
+    want = expected(posted["a"] + posted["b"], now, 120)
+    (element,) = merged["elements"]
+    assert [row[2] for row in element["statistics"]] == [w["max"] for w in want.values()]
+    services.storage.dispose()  # type: ignore[attr-defined]
