@@ -142,41 +142,35 @@ class SQLMetricStore:
             stmt = stmt.limit(limit)
         return self._read(lambda conn: [(r.id, r.name, r.dimensions) for r in conn.execute(stmt)])
 
+    def _distinct_page(self, stmt: sa.Select[Any], column: sa.Column[Any],
+                       offset: str | None, limit: int | None) -> list[str]:
+        """Distinct values of ``column`` in ``stmt``, sorted, after ``offset``."""
+        stmt = stmt.with_only_columns(column).distinct()
+        if offset:
+            stmt = stmt.where(column > offset)
+        stmt = stmt.order_by(column)
+        if limit:
+            stmt = stmt.limit(limit)
+        return self._read(lambda conn: [row[0] for row in conn.execute(stmt)])
+
     def metric_names(self, query: MetricQuery, offset: str | None, limit: int | None
                      ) -> list[str]:
         """Distinct names of the matching metrics, sorted."""
-        names = self._matching(query).with_only_columns(M.c.name).distinct()
-        if offset:
-            names = names.where(M.c.name > offset)
-        names = names.order_by(M.c.name)
-        if limit:
-            names = names.limit(limit)
-        return self._read(lambda conn: [r.name for r in conn.execute(names)])
+        return self._distinct_page(self._matching(query), M.c.name, offset, limit)
 
     def dimension_names(self, query: MetricQuery, offset: str | None, limit: int | None
                         ) -> list[str]:
         """Distinct dimension keys of the matching metrics, sorted."""
         ids = self._matching(query).with_only_columns(M.c.id)
-        stmt = sa.select(D.c.name).where(D.c.metric_id.in_(ids)).distinct()
-        if offset:
-            stmt = stmt.where(D.c.name > offset)
-        stmt = stmt.order_by(D.c.name)
-        if limit:
-            stmt = stmt.limit(limit)
-        return self._read(lambda conn: [r.name for r in conn.execute(stmt)])
+        return self._distinct_page(sa.select(D).where(D.c.metric_id.in_(ids)), D.c.name,
+                                   offset, limit)
 
     def dimension_values(self, query: MetricQuery, dimension: str, offset: str | None,
                          limit: int | None) -> list[str]:
         """Distinct values of one dimension key among the matching metrics, sorted."""
         ids = self._matching(query).with_only_columns(M.c.id)
-        stmt = sa.select(D.c.value).where(D.c.metric_id.in_(ids), D.c.name == dimension)
-        stmt = stmt.distinct()
-        if offset:
-            stmt = stmt.where(D.c.value > offset)
-        stmt = stmt.order_by(D.c.value)
-        if limit:
-            stmt = stmt.limit(limit)
-        return self._read(lambda conn: [r.value for r in conn.execute(stmt)])
+        stmt = sa.select(D).where(D.c.metric_id.in_(ids), D.c.name == dimension)
+        return self._distinct_page(stmt, D.c.value, offset, limit)
 
     # Values
 
