@@ -1,0 +1,1 @@
+"""The evaluator: turns stored alarms and their data into state transitions."""

@@ -1,0 +1,57 @@
+"""Threshold semantics shared by threshold and gnocchi rules (Aodh's): every period
+must breach for ``alarm``, none for ``ok``; too few periods with data is
+``insufficient data``; a mix keeps the current state."""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from alarmapi.evaluator.outcome import Evaluation
+from alarmapi.model import State
+
+COMPARATORS: dict[str, Callable[[float, float], bool]] = {
+    "lt": operator.lt, "le": operator.le, "eq": operator.eq, "ne": operator.ne,
+    "ge": operator.ge, "gt": operator.gt,
+}
+
+
+def evaluate(rule: dict[str, Any], values: Sequence[float], rule_type: str = "threshold"
+             ) -> Evaluation:
+    """Judge the per-period values (oldest first) of one rule."""
+    periods = int(rule.get("evaluation_periods", 1))
+    if len(values) < periods:
+        return Evaluation(
+            State.INSUFFICIENT_DATA,
+            f"{periods} datapoints are unknown",
+            {"type": rule_type, "disposition": "unknown", "count": periods,
+             "most_recent": values[-1] if values else None},
+        )
+    recent = list(values[-periods:])
+    compare = COMPARATORS[rule.get("comparison_operator", "eq")]
+    threshold = float(rule["threshold"])
+    breaches = [compare(value, threshold) for value in recent]
+    most_recent = recent[-1]
+    if all(breaches):
+        state, disposition = State.ALARM, "outside"
+    elif not any(breaches):
+        state, disposition = State.OK, "inside"
+    else:
+        trend = State.ALARM if breaches[-1] else State.OK
+        count = breaches.count(True) if trend == State.ALARM else breaches.count(False)
+        disposition = "outside" if trend == State.ALARM else "inside"
+        return Evaluation(
+            None,
+            f"Transition to {trend.value} due to {count} samples {disposition} threshold, "
+            f"most recent: {most_recent}",
+            {"type": rule_type, "disposition": disposition, "count": count,
+             "most_recent": most_recent},
+            trend=trend.value)
+    return Evaluation(
+        state,
+        f"Transition to {state.value} due to {periods} samples {disposition} threshold, "
+        f"most recent: {most_recent}",
+        {"type": rule_type, "disposition": disposition, "count": periods,
+         "most_recent": most_recent},
+    )
