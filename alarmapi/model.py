@@ -115,3 +115,25 @@ class AlarmChange:
     def as_dict(self) -> dict[str, Any]:
         """Return the record's fields as a dict."""
         return dataclasses.asdict(self)
+
+
+@dataclasses.dataclass
+class Notification:
+    """What the notifier delivers for one transition: the actions of the new state."""
+
+    alarm_id: str
+    project_id: str | None
+    alarm_name: str
+    severity: str
+    previous: str
+    current: str
+    reason: str
+    reason_data: dict[str, Any]
+    actions: list[str]
+    created_at: datetime.datetime
+
+
+def actions_for(alarm: Alarm, state: str) -> list[str]:
+    """The action URLs an alarm runs on entering ``state``."""
+    return {State.OK.value: alarm.ok_actions, State.ALARM.value: alarm.alarm_actions,
+            State.INSUFFICIENT_DATA.value: alarm.insufficient_data_actions}.get(state, [])

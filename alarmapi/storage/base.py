@@ -9,7 +9,7 @@ from typing import Any, Protocol
 
 from alarmapi.metrics.model import Measurement, MetricQuery, StatisticsRow
 from alarmapi.metrics.windows import ThresholdWindow
-from alarmapi.model import Alarm, AlarmChange
+from alarmapi.model import Alarm, AlarmChange, Notification
 
 #: Sort keys ``GET /v2/alarms`` accepts (Aodh's list).
 ALARM_SORT_KEYS = (
@@ -167,6 +167,26 @@ class Connection(abc.ABC):
 
         Returns the updated alarm, or None when the alarm is gone or the state moved.
         """
+
+    @abc.abstractmethod
+    def evaluable_alarms(self, types: tuple[str, ...], after: str | None = None,
+                         limit: int = 500) -> list[Alarm]:
+        """Enabled alarms of these types, by id, after ``after`` (batches)."""
+
+    @abc.abstractmethod
+    def mark_evaluated(self, alarm_ids: list[str], when: datetime.datetime) -> None:
+        """Record when these alarms were last evaluated."""
+
+    @abc.abstractmethod
+    def record_transition(self, alarm: Alarm, state: str, reason: str,
+                          when: datetime.datetime, change: AlarmChange | None,
+                          notification: Notification | None) -> bool:
+        """Compare-and-swap the state from ``alarm.state`` together with its history
+        record and notification; False when the state moved meanwhile."""
+
+    @abc.abstractmethod
+    def pending_notifications(self, limit: int = 100) -> list[dict[str, Any]]:
+        """Notifications not delivered yet, oldest first."""
 
     @abc.abstractmethod
     def delete_alarm(self, alarm_id: str, project_id: str | None = None) -> bool:

@@ -182,3 +182,34 @@ class MeasurementRollupRow(Base):
 
 
 rollup_table = cast(sa.Table, MeasurementRollupRow.__table__)
+
+
+class NotificationRow(Base):
+    """A notification to deliver, written in the transaction of the transition that
+    causes it (the notifier's outbox)."""
+
+    __tablename__ = "alarm_notification"
+
+    id: Mapped[int] = mapped_column(
+        sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True,
+        autoincrement=True)
+    alarm_id: Mapped[str] = mapped_column(sa.String(128), nullable=False)
+    project_id: Mapped[str | None] = mapped_column(sa.String(128))
+    alarm_name: Mapped[str] = mapped_column(sa.String(255), nullable=False)
+    severity: Mapped[str] = mapped_column(sa.String(50), nullable=False)
+    previous: Mapped[str] = mapped_column(sa.String(50), nullable=False)
+    current: Mapped[str] = mapped_column(sa.String(50), nullable=False)
+    reason: Mapped[str] = mapped_column(sa.Text, nullable=False)
+    reason_data: Mapped[Any] = mapped_column(Json, nullable=False)
+    actions: Mapped[Any] = mapped_column(Json, nullable=False)
+    created_at: Mapped[datetime.datetime] = mapped_column(Timestamp, nullable=False)
+    status: Mapped[str] = mapped_column(sa.String(20), nullable=False)
+    attempts: Mapped[int] = mapped_column(sa.Integer, nullable=False)
+    next_attempt_at: Mapped[datetime.datetime] = mapped_column(Timestamp, nullable=False)
+    result: Mapped[str | None] = mapped_column(sa.Text)
+
+    __table_args__ = (_index("alarm_notification", "status", "next_attempt_at"),
+                      _index("alarm_notification", "alarm_id"))
+
+
+notification_table = cast(sa.Table, NotificationRow.__table__)

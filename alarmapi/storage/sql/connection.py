@@ -10,10 +10,15 @@ from typing import Any, TypeVar
 import sqlalchemy as sa
 
 from alarmapi.errors import AlarmNotFound
-from alarmapi.model import Alarm, AlarmChange
+from alarmapi.model import Alarm, AlarmChange, Notification
 from alarmapi.storage import base
-from alarmapi.storage.models import alarm_table, history_table, quota_table
-from alarmapi.storage.sql import alarms, complex_query, engine, ordering
+from alarmapi.storage.models import (
+    alarm_table,
+    history_table,
+    notification_table,
+    quota_table,
+)
+from alarmapi.storage.sql import alarms, complex_query, engine, ordering, transitions
 from alarmapi.storage.sql.metrics import SQLMetricStore
 
 T = TypeVar("T")
@@ -109,6 +114,27 @@ class SQLConnection(base.Connection):
 
     def count_alarms(self, project_id: str | None = None, user_id: str | None = None) -> int:
         return self._read(lambda conn: alarms.count(conn, project_id, user_id))
+
+    # Evaluation
+
+    def evaluable_alarms(self, types: tuple[str, ...], after: str | None = None,
+                         limit: int = 500) -> list[Alarm]:
+        return self._read(lambda conn: transitions.evaluable(conn, types, after, limit))
+
+    def mark_evaluated(self, alarm_ids: list[str], when: datetime.datetime) -> None:
+        self._write(lambda conn: transitions.mark_evaluated(conn, alarm_ids, when))
+
+    def record_transition(self, alarm: Alarm, state: str, reason: str,
+                          when: datetime.datetime, change: AlarmChange | None,
+                          notification: Notification | None) -> bool:
+        return self._write(lambda conn: transitions.record(
+            conn, alarm, state, reason, when, change, notification))
+
+    def pending_notifications(self, limit: int = 100) -> list[dict[str, Any]]:
+        stmt = sa.select(notification_table).where(
+            notification_table.c.status == "pending").order_by(notification_table.c.id)
+        return self._read(lambda conn: [dict(r._mapping) for r in conn.execute(
+            stmt.limit(limit))])
 
     # History
 

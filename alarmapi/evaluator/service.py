@@ -1,0 +1,131 @@
+"""One evaluation cycle: read due alarms in batches, judge them, persist transitions.
+
+The only module of the evaluator with side effects: verdicts come from the pure
+threshold/composite modules; each transition, its history record and its notification
+are written in one transaction, compare-and-swap on the state read.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from alarmapi import history, model, rule_types, time_constraints
+from alarmapi.evaluator import composite, threshold
+from alarmapi.evaluator.outcome import Evaluation, Transition, decide
+from alarmapi.metrics.windows import UnusableRule, window_for_rule
+from alarmapi.storage import Connection
+
+LOG = logging.getLogger(__name__)
+#: The evaluator records its transitions as this user (Aodh leaves them empty).
+NO_USER = None
+
+
+@dataclasses.dataclass
+class CycleReport:
+    """What one cycle did."""
+
+    evaluated: int = 0
+    skipped: int = 0
+    transitions: int = 0
+    failed: int = 0
+    lost_races: int = 0
+
+
+class Evaluator:
+    """Evaluates the alarms of the types it knows; one cycle per call of run_cycle."""
+
+    def __init__(self, storage: Connection, *, clock: Callable[[], datetime.datetime] =
+                 model.utcnow, ingestion_lag_s: int = 0, batch_size: int = 500) -> None:
+        self.storage = storage
+        self.clock = clock
+        self.lag_ms = ingestion_lag_s * 1000
+        self.batch_size = batch_size
+
+    def run_cycle(self) -> CycleReport:
+        """Evaluate every due alarm once."""
+        report = CycleReport()
+        now = self.clock()
+        after = None
+        while True:
+            batch = self.storage.evaluable_alarms(rule_types.EVALUATED_TYPES, after,
+                                                  self.batch_size)
+            if not batch:
+                break
+            after = batch[-1].alarm_id
+            self._run_batch(batch, now, report)
+            if len(batch) < self.batch_size:
+                break
+        return report
+
+    def _run_batch(self, batch: list[model.Alarm], now: datetime.datetime,
+                   report: CycleReport) -> None:
+        due = [a for a in batch if time_constraints.any_active(a.time_constraints, now)]
+        report.skipped += len(batch) - len(due)
+        verdicts = self._threshold_verdicts(
+            [a for a in due if a.type == rule_types.THRESHOLD], now)
+        for alarm in due:
+            try:
+                verdict = verdicts.get(alarm.alarm_id) or self._verdict(alarm, now)
+                report.evaluated += 1
+                transition = decide(alarm.state, verdict, alarm.repeat_actions)
+                if transition is not None:
+                    if self._persist(alarm, transition, now):
+                        report.transitions += 1
+                    else:
+                        report.lost_races += 1
+            except Exception:  # one bad alarm never stops a cycle
+                report.failed += 1
+                LOG.exception("evaluation of alarm %s failed", alarm.alarm_id)
+        self.storage.mark_evaluated([a.alarm_id for a in due], now)
+
+    def _end_ms(self, now: datetime.datetime) -> int:
+        return int(now.replace(tzinfo=datetime.UTC).timestamp() * 1000) - self.lag_ms
+
+    def _threshold_verdicts(self, alarms: list[model.Alarm], now: datetime.datetime
+                            ) -> dict[str, Evaluation]:
+        """All threshold alarms of a batch, answered by one metric store read."""
+        windows, owners = [], []
+        for alarm in alarms:
+            try:
+                windows.append(window_for_rule(alarm.rule, alarm.project_id, self._end_ms(now)))
+                owners.append(alarm)
+            except UnusableRule as exc:
+                LOG.warning("alarm %s cannot be evaluated: %s", alarm.alarm_id, exc)
+        answers = self.storage.metrics.window_statistics(windows) if windows else []
+        return {alarm.alarm_id: threshold.evaluate(alarm.rule, [v for _, v in periods])
+                for alarm, periods in zip(owners, answers, strict=True)}
+
+    def _verdict(self, alarm: model.Alarm, now: datetime.datetime) -> Evaluation:
+        if alarm.type == rule_types.COMPOSITE:
+            return composite.evaluate(alarm.rule, lambda leaf: self._leaf(alarm, leaf, now))
+        return self._leaf(alarm, dict(alarm.rule, type=alarm.type), now)
+
+    def _leaf(self, alarm: model.Alarm, rule: dict[str, Any], now: datetime.datetime
+              ) -> Evaluation:
+        if rule.get("type") == rule_types.THRESHOLD:
+            window = window_for_rule(rule, alarm.project_id, self._end_ms(now))
+            (periods,) = self.storage.metrics.window_statistics([window])
+            return threshold.evaluate(rule, [v for _, v in periods])
+        # gnocchi_* and prometheus leaves are not evaluated yet: no verdict.
+        return Evaluation(None, f"{rule.get('type')} rules are not evaluated yet", {})
+
+    def _persist(self, alarm: model.Alarm, transition: Transition, now: datetime.datetime
+                 ) -> bool:
+        change = None
+        if not transition.repeated:
+            change = history.record(
+                dataclasses.replace(alarm, state=transition.current),
+                model.ChangeType.STATE_TRANSITION,
+                {"state": transition.current, "transition_reason": transition.reason},
+                user_id=NO_USER, project_id=alarm.project_id, timestamp=now)
+        actions = model.actions_for(alarm, transition.current)
+        notification = model.Notification(
+            alarm.alarm_id, alarm.project_id, alarm.name, alarm.severity, transition.previous,
+            transition.current, transition.reason, transition.reason_data, actions, now,
+        ) if actions else None
+        return self.storage.record_transition(alarm, transition.current, transition.reason,
+                                              now, change, notification)

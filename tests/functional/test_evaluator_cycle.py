@@ -1,0 +1,121 @@
+"""Evaluation cycles on each backend: measurements in, transitions, history and
+notifications out, all through the real storage."""
+
+from __future__ import annotations
+
+import datetime
+import json
+from typing import Any
+
+import webtest
+
+from alarmapi.evaluator.service import Evaluator
+from alarmapi.storage.sql import SQLConnection
+from tests.conftest import make_api
+
+USER = {"X-User-Id": "u1", "X-Project-Id": "p1", "X-Roles": "reader,member"}
+# A whole minute just ahead of the wall clock: after the alarms' creation, and close
+# enough for the measurements to be accepted.
+NOW = (datetime.datetime.now(datetime.UTC).replace(tzinfo=None, second=0, microsecond=0)
+       + datetime.timedelta(minutes=2))
+NOW_MS = int(NOW.replace(tzinfo=datetime.UTC).timestamp() * 1000)
+
+
+def post_values(api: webtest.TestApp, values: list[float], host: str = "a",
+                minutes_back: int = 3) -> None:
+    body = [{"name": "cpu", "dimensions": {"host": host},
+             "timestamp": NOW_MS - (minutes_back - i) * 60_000 + 30_000, "value": v}
+            for i, v in enumerate(values)]
+    api.post("/v2.0/metrics", json.dumps(body), headers={"X-Auth-Token": "p1"},
+             content_type="application/json", status=204)
+
+
+def create(api: webtest.TestApp, **extra: Any) -> str:
+    body = {"name": "cpu-high", "type": "threshold", "alarm_actions": ["http://127.0.0.1:9/a"],
+            "threshold_rule": {"meter_name": "cpu", "threshold": 90, "comparison_operator": "gt",
+                               "statistic": "avg", "period": 60, "evaluation_periods": 3,
+                               "query": [{"field": "host", "value": "a"}]}}
+    body.update(extra)
+    return str(api.post_json("/v2/alarms", body, headers=USER, status=201).json["alarm_id"])
+
+
+def state(api: webtest.TestApp, alarm_id: str) -> str:
+    return str(api.get(f"/v2/alarms/{alarm_id}/state", headers=USER).json)
+
+
+def test_threshold_alarm_goes_to_alarm_and_back(storage: SQLConnection) -> None:
+    api, services = make_api(storage.url)
+    evaluator = Evaluator(storage, clock=lambda: NOW)
+    alarm_id = create(api)
+    report = evaluator.run_cycle()
+    assert (report.evaluated, report.transitions) == (1, 0)  # no data: stays unknown
+    post_values(api, [95, 96, 97])
+    assert evaluator.run_cycle().transitions == 1
+    assert state(api, alarm_id) == "alarm"
+    history = api.get(f"/v2/alarms/{alarm_id}/history", headers=USER).json
+    assert [h["type"] for h in history] == ["state transition", "creation"]
+    assert json.loads(history[0]["detail"])["state"] == "alarm"
+    (job,) = storage.pending_notifications()
+    assert (job["previous"], job["current"], job["actions"]) == (
+        "insufficient data", "alarm", ["http://127.0.0.1:9/a"])
+    assert job["reason"].startswith("Transition to alarm due to 3 samples outside")
+    assert evaluator.run_cycle().transitions == 0  # same state, no repeat: nothing new
+    later = NOW + datetime.timedelta(minutes=3)
+    post_values(api, [10, 11, 12], minutes_back=0)
+    assert Evaluator(storage, clock=lambda: later).run_cycle().transitions == 1
+    assert state(api, alarm_id) == "ok"
+    assert len(storage.pending_notifications()) == 1  # ok_actions is empty: no job
+    services.storage.dispose()  # type: ignore[attr-defined]
+
+
+def test_repeat_actions_time_constraints_and_disabled(storage: SQLConnection) -> None:
+    api, services = make_api(storage.url)
+    post_values(api, [95, 96, 97])
+    repeating = create(api, repeat_actions=True)
+    create(api, time_constraints=[{"name": "never-now", "start": "0 3 * * *",
+                                   "duration": 60}])
+    create(api, enabled=False)
+    evaluator = Evaluator(storage, clock=lambda: NOW)
+    first = evaluator.run_cycle()
+    assert (first.evaluated, first.skipped, first.transitions) == (1, 1, 1)
+    assert evaluator.run_cycle().transitions == 1  # repeated notification, no history
+    history = api.get(f"/v2/alarms/{repeating}/history", headers=USER).json
+    assert len(history) == 2
+    jobs = storage.pending_notifications()
+    assert [(j["previous"], j["current"]) for j in jobs] == [
+        ("insufficient data", "alarm"), ("alarm", "alarm")]
+    assert jobs[1]["reason"].startswith("Remaining as alarm")
+    services.storage.dispose()  # type: ignore[attr-defined]
+
+
+def test_a_state_set_meanwhile_wins(storage: SQLConnection) -> None:
+    api, services = make_api(storage.url)
+    post_values(api, [95, 96, 97])
+    alarm_id = create(api)
+    stale = storage.get_alarm(alarm_id)
+    api.put_json(f"/v2/alarms/{alarm_id}/state", "ok", headers=USER)
+    evaluator = Evaluator(storage, clock=lambda: NOW)
+    assert stale is not None
+    from alarmapi.evaluator.outcome import Transition
+
+    assert not evaluator._persist(stale, Transition("insufficient data", "alarm", "r", {}),
+                                  NOW)
+    assert state(api, alarm_id) == "ok"
+    assert storage.pending_notifications() == []
+    services.storage.dispose()  # type: ignore[attr-defined]
+
+
+def test_composite_of_threshold_rules(storage: SQLConnection) -> None:
+    api, services = make_api(storage.url)
+    post_values(api, [95, 96, 97], host="a")
+    post_values(api, [5, 6, 7], host="b")
+    leaf = {"type": "threshold", "meter_name": "cpu", "threshold": 90,
+            "comparison_operator": "gt", "evaluation_periods": 3}
+    rule = {"or": [dict(leaf, query=[{"field": "host", "value": "b"}]),
+                   dict(leaf, query=[{"field": "host", "value": "a"}])]}
+    alarm_id = api.post_json("/v2/alarms", {"name": "c", "type": "composite",
+                                            "composite_rule": rule}, headers=USER,
+                             status=201).json["alarm_id"]
+    Evaluator(storage, clock=lambda: NOW).run_cycle()
+    assert state(api, alarm_id) == "alarm"
+    services.storage.dispose()  # type: ignore[attr-defined]

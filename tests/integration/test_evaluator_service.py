@@ -1,0 +1,46 @@
+"""alarmapi-evaluator as a process: it picks up an alarm, moves it, stops on SIGTERM."""
+
+from __future__ import annotations
+
+import pathlib
+import signal
+import subprocess
+import sys
+import time
+
+from alarmapi.metrics.model import Measurement, Metric
+from alarmapi.storage.sql import SQLConnection
+from tests.conftest import make_api
+
+BIN = pathlib.Path(sys.executable).parent
+
+
+def test_evaluator_process(tmp_path: pathlib.Path) -> None:
+    url = f"sqlite:///{tmp_path}/alarmapi.sqlite"
+    api, services = make_api(url)
+    user = {"X-User-Id": "u", "X-Project-Id": "p", "X-Roles": "reader,member"}
+    alarm_id = api.post_json("/v2/alarms", {
+        "name": "hot", "type": "threshold",
+        "threshold_rule": {"meter_name": "temp", "threshold": 50, "comparison_operator": "gt",
+                           "period": 60, "evaluation_periods": 1}}, headers=user).json["alarm_id"]
+    now_ms = int(time.time() * 1000)
+    services.storage.metrics.ingest([Measurement(Metric("p", "temp", {}), now_ms - 5000, 80.0)])
+    config = tmp_path / "alarmapi.conf"
+    config.write_text(f"[database]\nconnection = {url}\n[evaluator]\nevaluation_interval = 1\n")
+    process = subprocess.Popen([str(BIN / "alarmapi-evaluator"), "--config-file", str(config)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    storage = SQLConnection(url)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:  # bounded wait for the condition itself
+            alarm = storage.get_alarm(alarm_id)
+            if alarm is not None and alarm.state == "alarm":
+                break
+            time.sleep(0.2)
+        assert alarm is not None and alarm.state == "alarm"
+    finally:
+        process.send_signal(signal.SIGTERM)
+        code = process.wait(timeout=30)
+        storage.dispose()
+        services.storage.dispose()  # type: ignore[attr-defined]
+    assert code == 0
