@@ -14,7 +14,9 @@ from typing import Any
 from oslo_log import log
 
 from alarmapi import conf as alarmapi_conf
+from alarmapi.evaluator.gnocchi import GnocchiSource
 from alarmapi.evaluator.service import Evaluator
+from alarmapi.gnocchi import GnocchiClient
 from alarmapi.storage import get_connection
 
 LOG = log.getLogger(__name__)
@@ -27,6 +29,12 @@ def main(argv: list[str] | None = None) -> int:
     alarmapi_conf.parse(conf, sys.argv[1:] if argv is None else argv)
     log.setup(conf, "alarmapi")
     storage = get_connection(conf.database.connection)
+    gnocchi = None
+    if conf.gnocchi.endpoint:
+        client = GnocchiClient(conf.gnocchi.endpoint, timeout=conf.gnocchi.timeout,
+                               user=conf.gnocchi.user if conf.gnocchi.auth_mode == "basic"
+                               else None)
+        gnocchi = GnocchiSource(client, conf.evaluator.additional_ingestion_lag)
     stop = threading.Event()
 
     def on_stop(signum: int, _frame: Any) -> None:
@@ -43,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     while not stop.is_set():
         started = time.monotonic()
         evaluator = Evaluator(storage, ingestion_lag_s=conf.evaluator.additional_ingestion_lag,
-                              batch_size=conf.evaluator.batch_size)
+                              batch_size=conf.evaluator.batch_size, gnocchi=gnocchi)
         try:
             report = evaluator.run_cycle()
             LOG.info("cycle: %s in %.2f s", report, time.monotonic() - started)

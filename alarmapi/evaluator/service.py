@@ -15,6 +15,7 @@ from typing import Any
 
 from alarmapi import history, model, rule_types, time_constraints
 from alarmapi.evaluator import composite, threshold
+from alarmapi.evaluator.gnocchi import GnocchiSource
 from alarmapi.evaluator.outcome import Evaluation, Transition, decide
 from alarmapi.metrics.windows import UnusableRule, window_for_rule
 from alarmapi.storage import Connection
@@ -39,8 +40,10 @@ class Evaluator:
     """Evaluates the alarms of the types it knows; one cycle per call of run_cycle."""
 
     def __init__(self, storage: Connection, *, clock: Callable[[], datetime.datetime] =
-                 model.utcnow, ingestion_lag_s: int = 0, batch_size: int = 500) -> None:
+                 model.utcnow, ingestion_lag_s: int = 0, batch_size: int = 500,
+                 gnocchi: GnocchiSource | None = None) -> None:
         self.storage = storage
+        self.gnocchi = gnocchi
         self.clock = clock
         self.lag_ms = ingestion_lag_s * 1000
         self.batch_size = batch_size
@@ -110,8 +113,10 @@ class Evaluator:
             window = window_for_rule(rule, alarm.project_id, self._end_ms(now))
             (periods,) = self.storage.metrics.window_statistics([window])
             return threshold.evaluate(rule, [v for _, v in periods])
-        # gnocchi_* and prometheus leaves are not evaluated yet: no verdict.
-        return Evaluation(None, f"{rule.get('type')} rules are not evaluated yet", {})
+        if rule.get("type") in rule_types.GNOCCHI_TYPES and self.gnocchi is not None:
+            return self.gnocchi.evaluate(rule["type"], rule, now)
+        # Without a Gnocchi (or for prometheus leaves): no verdict, the state stays.
+        return Evaluation(None, f"{rule.get('type')} rules cannot be evaluated here", {})
 
     def _persist(self, alarm: model.Alarm, transition: Transition, now: datetime.datetime
                  ) -> bool:

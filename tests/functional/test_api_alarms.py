@@ -137,3 +137,13 @@ def test_xml(api: webtest.TestApp) -> None:
                   headers=dict(USER_A, Accept="application/xml"))
     assert xml.content_type == "application/xml"
     assert f"<alarm_id>{alarm['alarm_id']}</alarm_id>" in xml.text
+
+
+def test_aggregate_methods_gnocchi_cannot_compute_are_refused(api: webtest.TestApp) -> None:
+    body = {"name": "x", "type": "gnocchi_aggregation_by_metrics_threshold",
+            "gnocchi_aggregation_by_metrics_threshold_rule": {
+                "metrics": ["m1", "m2"], "threshold": 1, "aggregation_method": "last"}}
+    error = api.post_json("/v2/alarms", body, headers=USER_A, status=400).json
+    assert "cannot be computed" in error["error_message"]["faultstring"]
+    body["gnocchi_aggregation_by_metrics_threshold_rule"]["aggregation_method"] = "rate:max"
+    api.post_json("/v2/alarms", body, headers=USER_A, status=201)

@@ -49,12 +49,31 @@ class ResourcesRule(GnocchiRule):
     resource_type = wsme.wsattr(wtypes.text, mandatory=True)
 
 
+#: The methods Gnocchi 4.7.1's ``aggregate`` operation computes (with or without
+#: ``rate:``); capabilities also list last, first and Npct, which it refuses (400).
+AGGREGATE_METHODS = ("mean", "median", "std", "min", "max", "sum", "var", "count")
+
+
+def check_aggregate_method(method: str) -> None:
+    """Refuse at create time a method the aggregates API cannot compute (Aodh accepts
+    such alarms, which then never leave insufficient data)."""
+    if method.removeprefix("rate:") not in AGGREGATE_METHODS:
+        allowed = ", ".join(AGGREGATE_METHODS)
+        raise errors.ClientError(
+            f"aggregation_method {method} cannot be computed by Gnocchi's aggregates API "
+            f"for this rule type; use one of: {allowed} (optionally with rate:)")
+
+
 class AggregationByMetricsRule(GnocchiRule):
     """gnocchi_aggregation_by_metrics_threshold: an aggregate of metric ids."""
 
     _stored_keys = (*_COMMON_KEYS, "metrics")
 
     metrics = wsme.wsattr([wtypes.text], mandatory=True)
+
+    def validate_rule(self, ctx: RuleContext) -> None:
+        super().validate_rule(ctx)
+        check_aggregate_method(self.aggregation_method)
 
 
 class AggregationByResourcesRule(GnocchiRule):
@@ -84,6 +103,7 @@ class AggregationByResourcesRule(GnocchiRule):
     def validate_rule(self, ctx: RuleContext) -> None:
         search = self._search(ctx)
         super().validate_rule(ctx)
+        check_aggregate_method(self.aggregation_method)
         assert ctx.gnocchi is not None
         method = self.aggregation_method
         ctx.gnocchi.check_aggregate(
