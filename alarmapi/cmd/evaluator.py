@@ -15,6 +15,7 @@ from oslo_log import log
 
 from alarmapi import conf as alarmapi_conf
 from alarmapi.evaluator.gnocchi import GnocchiSource
+from alarmapi.evaluator.partition import Everything, HashRing, Partition
 from alarmapi.evaluator.service import Evaluator
 from alarmapi.gnocchi import GnocchiClient
 from alarmapi.storage import get_connection
@@ -36,6 +37,9 @@ def main(argv: list[str] | None = None) -> int:
                                else None)
         gnocchi = GnocchiSource(client, conf.evaluator.additional_ingestion_lag)
     stop = threading.Event()
+    partition: Partition = Everything()
+    if conf.evaluator.coordination_url:
+        partition = HashRing(conf.evaluator.coordination_url)
 
     def on_stop(signum: int, _frame: Any) -> None:
         LOG.info("signal %d: stopping after this cycle", signum)
@@ -51,13 +55,16 @@ def main(argv: list[str] | None = None) -> int:
     while not stop.is_set():
         started = time.monotonic()
         evaluator = Evaluator(storage, ingestion_lag_s=conf.evaluator.additional_ingestion_lag,
-                              batch_size=conf.evaluator.batch_size, gnocchi=gnocchi)
+                              batch_size=conf.evaluator.batch_size, gnocchi=gnocchi,
+                              partition=partition)
         try:
             report = evaluator.run_cycle()
             LOG.info("cycle: %s in %.2f s", report, time.monotonic() - started)
         except Exception:  # the storage may be down: try again next interval
             LOG.exception("evaluation cycle failed")
         stop.wait(max(0.0, conf.evaluator.evaluation_interval - (time.monotonic() - started)))
+    if isinstance(partition, HashRing):
+        partition.stop()
     return 0
 
 

@@ -12,4 +12,8 @@ OPTS = [
                "measurements are in when a period is judged."),
     cfg.IntOpt("batch_size", default=500, min=1, max=10000,
                help="Alarms read and evaluated together."),
+    cfg.StrOpt("coordination_url", secret=True,
+               help="tooz backend URL (for example redis://127.0.0.1:6379?timeout=10) "
+               "shared by several evaluators, which split the alarms on a hash ring and "
+               "take over a dead member's share. Unset: one evaluator takes every alarm."),
 ]

@@ -17,6 +17,7 @@ from alarmapi import history, model, rule_types, time_constraints
 from alarmapi.evaluator import composite, threshold
 from alarmapi.evaluator.gnocchi import GnocchiSource
 from alarmapi.evaluator.outcome import Evaluation, Transition, decide
+from alarmapi.evaluator.partition import Everything, Partition
 from alarmapi.metrics.windows import UnusableRule, window_for_rule
 from alarmapi.storage import Connection
 
@@ -41,9 +42,11 @@ class Evaluator:
 
     def __init__(self, storage: Connection, *, clock: Callable[[], datetime.datetime] =
                  model.utcnow, ingestion_lag_s: int = 0, batch_size: int = 500,
-                 gnocchi: GnocchiSource | None = None) -> None:
+                 gnocchi: GnocchiSource | None = None,
+                 partition: Partition | None = None) -> None:
         self.storage = storage
         self.gnocchi = gnocchi
+        self.partition = partition or Everything()
         self.clock = clock
         self.lag_ms = ingestion_lag_s * 1000
         self.batch_size = batch_size
@@ -51,6 +54,7 @@ class Evaluator:
     def run_cycle(self) -> CycleReport:
         """Evaluate every due alarm once."""
         report = CycleReport()
+        self.partition.refresh()
         now = self.clock()
         after = None
         while True:
@@ -66,8 +70,9 @@ class Evaluator:
 
     def _run_batch(self, batch: list[model.Alarm], now: datetime.datetime,
                    report: CycleReport) -> None:
-        due = [a for a in batch if time_constraints.any_active(a.time_constraints, now)]
-        report.skipped += len(batch) - len(due)
+        mine = [a for a in batch if self.partition.owns(a.alarm_id)]
+        due = [a for a in mine if time_constraints.any_active(a.time_constraints, now)]
+        report.skipped += len(mine) - len(due)
         verdicts = self._threshold_verdicts(
             [a for a in due if a.type == rule_types.THRESHOLD], now)
         for alarm in due:
