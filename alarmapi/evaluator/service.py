@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import logging
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -47,6 +48,7 @@ class Evaluator:
         self.storage = storage
         self.gnocchi = gnocchi
         self.partition = partition or Everything()
+        self._last_signalled: dict[str, float] = {}
         self.clock = clock
         self.lag_ms = ingestion_lag_s * 1000
         self.batch_size = batch_size
@@ -67,6 +69,31 @@ class Evaluator:
             if len(batch) < self.batch_size:
                 break
         return report
+
+    def run_signalled(self, since_ms: int, min_gap_s: float = 1.0) -> tuple[CycleReport, int]:
+        """Re-judge now the threshold alarms whose metric received data after
+        ``since_ms`` (each alarm at most once per ``min_gap_s``); return the report and
+        the ``since_ms`` to pass next time."""
+        report = CycleReport()
+        signals, newest = self.storage.metrics.updated_since(since_ms)
+        if not signals:
+            return report, newest
+        wanted = set(signals)
+        projects = sorted({tenant for tenant, _ in signals})
+        candidates = self.storage.evaluable_alarms((rule_types.THRESHOLD,), None, 100_000,
+                                                   projects)
+        clock = time.monotonic()
+        chosen = []
+        for alarm in candidates:
+            if (alarm.project_id, alarm.rule.get("meter_name")) not in wanted:
+                continue
+            if clock - self._last_signalled.get(alarm.alarm_id, -min_gap_s) < min_gap_s:
+                continue
+            self._last_signalled[alarm.alarm_id] = clock
+            chosen.append(alarm)
+        if chosen:
+            self._run_batch(chosen, self.clock(), report)
+        return report, newest
 
     def _run_batch(self, batch: list[model.Alarm], now: datetime.datetime,
                    report: CycleReport) -> None:

@@ -122,6 +122,8 @@ class MetricStore(Protocol):
     def window_statistics(self, windows: list[ThresholdWindow]
                           ) -> list[list[tuple[int, float]]]: ...
 
+    def updated_since(self, since_ms: int) -> tuple[list[tuple[str, str]], int]: ...
+
 
 class Connection(abc.ABC):
     """What the API and the evaluator need from storage.
@@ -170,8 +172,9 @@ class Connection(abc.ABC):
 
     @abc.abstractmethod
     def evaluable_alarms(self, types: tuple[str, ...], after: str | None = None,
-                         limit: int = 500) -> list[Alarm]:
-        """Enabled alarms of these types, by id, after ``after`` (batches)."""
+                         limit: int = 500, project_ids: list[str] | None = None
+                         ) -> list[Alarm]:
+        """Enabled alarms of these types (and projects), by id, after ``after``."""
 
     @abc.abstractmethod
     def mark_evaluated(self, alarm_ids: list[str], when: datetime.datetime) -> None:

@@ -213,3 +213,19 @@ class NotificationRow(Base):
 
 
 notification_table = cast(sa.Table, NotificationRow.__table__)
+
+
+class MetricSignalRow(Base):
+    """When a tenant's metric last received data: lets the evaluator re-judge the
+    alarms watching it within a second instead of at the next cycle."""
+
+    __tablename__ = "metric_signal"
+
+    tenant_id: Mapped[str] = mapped_column(sa.String(128), primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(255), primary_key=True)
+    updated_at: Mapped[int] = mapped_column(sa.BigInteger, nullable=False)
+
+    __table_args__ = (_index("metric_signal", "updated_at"),)
+
+
+signal_table = cast(sa.Table, MetricSignalRow.__table__)

@@ -119,3 +119,23 @@ def test_composite_of_threshold_rules(storage: SQLConnection) -> None:
     Evaluator(storage, clock=lambda: NOW).run_cycle()
     assert state(api, alarm_id) == "alarm"
     services.storage.dispose()  # type: ignore[attr-defined]
+
+
+def test_signalled_alarms_are_judged_between_cycles(storage: SQLConnection) -> None:
+    api, services = make_api(storage.url)
+    alarm_id = create(api, threshold_rule={"meter_name": "cpu", "threshold": 90,
+                                           "comparison_operator": "gt",
+                                           "evaluation_periods": 1})
+    create(api, threshold_rule={"meter_name": "other", "threshold": 1})
+    evaluator = Evaluator(storage, clock=lambda: NOW)
+    evaluator.run_cycle()
+    report, since = evaluator.run_signalled(0)
+    assert report.evaluated == 0
+    post_values(api, [99], minutes_back=1)
+    report, since = evaluator.run_signalled(since)
+    assert (report.evaluated, report.transitions) == (1, 1)  # only the alarm on "cpu"
+    assert state(api, alarm_id) == "alarm"
+    post_values(api, [99], minutes_back=1)
+    again, _ = evaluator.run_signalled(since)
+    assert again.evaluated == 0  # at most one evaluation per alarm per second
+    services.storage.dispose()  # type: ignore[attr-defined]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import pathlib
 import signal
 import subprocess
@@ -44,3 +45,43 @@ def test_evaluator_process(tmp_path: pathlib.Path) -> None:
         storage.dispose()
         services.storage.dispose()  # type: ignore[attr-defined]
     assert code == 0
+
+
+def test_breach_reaches_the_alarm_between_cycles(tmp_path: pathlib.Path) -> None:
+    """A cycle every hour, yet a breaching measurement moves the alarm within seconds."""
+    url = f"sqlite:///{tmp_path}/alarmapi.sqlite"
+    api, services = make_api(url)
+    user = {"X-User-Id": "u", "X-Project-Id": "p", "X-Roles": "reader,member"}
+    alarm_id = api.post_json("/v2/alarms", {
+        "name": "hot", "type": "threshold",
+        "threshold_rule": {"meter_name": "temp", "threshold": 50, "comparison_operator": "gt",
+                           "period": 60, "evaluation_periods": 1}}, headers=user).json["alarm_id"]
+    config = tmp_path / "alarmapi.conf"
+    config.write_text(f"[database]\nconnection = {url}\n[evaluator]\n"
+                      "evaluation_interval = 3600\n")
+    process = subprocess.Popen([str(BIN / "alarmapi-evaluator"), "--config-file", str(config)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    storage = SQLConnection(url)
+    try:
+        deadline = time.monotonic() + 30  # the first cycle ran: evaluate_timestamp moves
+        first = storage.get_alarm(alarm_id)
+        while time.monotonic() < deadline:
+            current = storage.get_alarm(alarm_id)
+            if current and first and current.evaluate_timestamp != first.evaluate_timestamp:
+                break
+            time.sleep(0.1)
+        body = json.dumps({"name": "temp", "timestamp": int(time.time() * 1000), "value": 80})
+        api.post("/v2.0/metrics", body, headers={"X-Auth-Token": "p"},
+                 content_type="application/json", status=204)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            alarm = storage.get_alarm(alarm_id)
+            if alarm is not None and alarm.state == "alarm":
+                break
+            time.sleep(0.05)
+        assert alarm is not None and alarm.state == "alarm"
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=30)
+        storage.dispose()
+        services.storage.dispose()  # type: ignore[attr-defined]

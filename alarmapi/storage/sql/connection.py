@@ -118,8 +118,10 @@ class SQLConnection(base.Connection):
     # Evaluation
 
     def evaluable_alarms(self, types: tuple[str, ...], after: str | None = None,
-                         limit: int = 500) -> list[Alarm]:
-        return self._read(lambda conn: transitions.evaluable(conn, types, after, limit))
+                         limit: int = 500, project_ids: list[str] | None = None
+                         ) -> list[Alarm]:
+        return self._read(lambda conn: transitions.evaluable(conn, types, after, limit,
+                                                             project_ids))
 
     def mark_evaluated(self, alarm_ids: list[str], when: datetime.datetime) -> None:
         self._write(lambda conn: transitions.mark_evaluated(conn, alarm_ids, when))

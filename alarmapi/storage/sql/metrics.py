@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
@@ -100,6 +101,7 @@ class SQLMetricStore:
                 for mid, m in new.items() for k, v in m.metric.dimensions.items()])
             _insert_measurements(conn, measurements)
             rollups.upsert(conn, rollups.minute_rows(measurements))
+            rollups.signal(conn, measurements, int(time.time() * 1000))
             return len(measurements)
 
         count = engines.run(self.engine.begin, work)
@@ -246,6 +248,14 @@ class SQLMetricStore:
         if hi is not None:
             stmt = stmt.where(V.c.timestamp < hi)
         return stmt.group_by(sa.literal_column("bucket"))
+
+    def updated_since(self, since_ms: int) -> tuple[list[tuple[str, str]], int]:
+        """(tenant, metric name) pairs that received data after ``since_ms``, and the
+        newest update time seen (to pass next time)."""
+        stmt = sa.select(rollups.S).where(rollups.S.c.updated_at > since_ms)
+        rows = self._read(lambda conn: list(conn.execute(stmt)))
+        newest = max((r.updated_at for r in rows), default=since_ms)
+        return [(r.tenant_id, r.name) for r in rows], newest
 
     def window_statistics(self, windows: list[ThresholdWindow]) -> list[list[tuple[int, float]]]:
         """For each window, (period start, statistic) of its periods that have data,

@@ -9,9 +9,10 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import mysql, postgresql, sqlite
 
 from alarmapi.metrics.model import Measurement
-from alarmapi.storage.models import rollup_table
+from alarmapi.storage.models import rollup_table, signal_table
 
 R = rollup_table
+S = signal_table
 MINUTE_MS = 60_000
 
 
@@ -53,6 +54,24 @@ def upsert(conn: sa.Connection, rows: list[dict[str, Any]]) -> None:
             "count": R.c.count + new["count"], "sum": R.c.sum + new["sum"],
             "min": lower(R.c.min, new["min"]), "max": upper(R.c.max, new["max"])})
     conn.execute(stmt, rows)
+
+
+def signal(conn: sa.Connection, measurements: list[Measurement], now_ms: int) -> None:
+    """Mark the (tenant, metric name) pairs of a batch as just updated."""
+    rows = sorted({(m.metric.tenant_id, m.metric.name) for m in measurements})
+    if not rows:
+        return
+    values = [{"tenant_id": t, "name": n, "updated_at": now_ms} for t, n in rows]
+    dialect = conn.dialect.name
+    if dialect in ("mysql", "mariadb"):
+        stmt: Any = mysql.insert(S)
+        stmt = stmt.on_duplicate_key_update(updated_at=stmt.inserted["updated_at"])
+    else:
+        module: Any = postgresql if dialect == "postgresql" else sqlite
+        stmt = module.insert(S)
+        stmt = stmt.on_conflict_do_update(index_elements=[S.c.tenant_id, S.c.name],
+                                          set_={"updated_at": stmt.excluded["updated_at"]})
+    conn.execute(stmt, values)
 
 
 def split(lo: int, hi: int | None) -> tuple[tuple[int, int | None] | None,

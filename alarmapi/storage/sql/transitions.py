@@ -14,11 +14,13 @@ from alarmapi.storage.models import alarm_table, history_table, notification_tab
 from alarmapi.storage.sql import alarms
 
 
-def evaluable(conn: sa.Connection, types: tuple[str, ...], after: str | None, limit: int
-              ) -> list[Alarm]:
-    """Enabled alarms of the given types, by id, after ``after`` (keyset batches)."""
+def evaluable(conn: sa.Connection, types: tuple[str, ...], after: str | None, limit: int,
+              project_ids: list[str] | None = None) -> list[Alarm]:
+    """Enabled alarms of the given types (and projects), by id, after ``after``."""
     stmt = sa.select(alarm_table).where(alarm_table.c.enabled.is_(True),
                                         alarm_table.c.type.in_(types))
+    if project_ids is not None:
+        stmt = stmt.where(alarm_table.c.project_id.in_(project_ids))
     if after is not None:
         stmt = stmt.where(alarm_table.c.alarm_id > after)
     stmt = stmt.order_by(alarm_table.c.alarm_id).limit(limit)
