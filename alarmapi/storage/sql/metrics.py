@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import threading
 import time
@@ -258,26 +259,76 @@ class SQLMetricStore:
         return [(r.tenant_id, r.name) for r in rows], newest
 
     def window_statistics(self, windows: list[ThresholdWindow]) -> list[list[tuple[int, float]]]:
-        """For each window, (period start, statistic) of its periods that have data,
-        all windows answered in one round trip (UNION ALL of per-window GROUP BYs)."""
+        """For each window, (period start, statistic) of its periods that have data.
+
+        Few round trips for many rules: the candidate metrics of every (tenant, name)
+        in one query (dimension filters matched here), then count/sum/min/max per metric
+        and period in one GROUP BY per distinct window shape, merged per rule here.
+        """
         if not windows:
             return []
-        parts = []
-        for index, window in enumerate(windows):
-            period = window.period_s * 1000
-            bucket = V.c.timestamp - (V.c.timestamp - window.start_ms) % period
-            ids = self._matching(window.query).with_only_columns(M.c.id)
-            parts.append(
-                sa.select(sa.literal(index).label("w"), bucket.label("bucket"),
-                          _AGGREGATES[window.statistic](V.c.value).label("value"))
-                .where(V.c.metric_id.in_(ids), V.c.timestamp >= window.start_ms,
-                       V.c.timestamp < window.end_ms)
-                .group_by(bucket))
-        stmt = sa.union_all(*parts)
-        results: list[list[tuple[int, float]]] = [[] for _ in windows]
-        for row in self._read(lambda conn: list(conn.execute(stmt))):
-            results[int(row.w)].append((int(row.bucket), float(row.value)))
-        return [sorted(periods) for periods in results]
+        pairs = sorted({(w.query.tenant_id, w.query.name or "") for w in windows})
+        found = self._read(lambda conn: list(conn.execute(
+            sa.select(M.c.id, M.c.tenant_id, M.c.name, M.c.dimensions).where(sa.or_(
+                *(sa.and_(M.c.tenant_id == t, M.c.name == n) for t, n in pairs))))))
+        by_pair: dict[tuple[str, str], list[Any]] = {}
+        for row in found:
+            by_pair.setdefault((row.tenant_id, row.name), []).append(row)
+        members = [[r.id for r in by_pair.get((w.query.tenant_id, w.query.name or ""), [])
+                    if _matches(r.dimensions, w.query.dimensions)] for w in windows]
+        cells = self._window_cells(windows, members)
+        results = []
+        for window, ids in zip(windows, members, strict=True):
+            merged: dict[int, list[float]] = {}
+            shape = (window.start_ms, window.end_ms, window.period_s)
+            for metric_id in ids:
+                for bucket, (n, total, low, high) in cells.get((shape, metric_id), {}).items():
+                    cell = merged.setdefault(bucket, [0.0, 0.0, low, high])
+                    cell[0] += n
+                    cell[1] += total
+                    cell[2], cell[3] = min(cell[2], low), max(cell[3], high)
+            results.append([(b, _statistic(window.statistic, merged[b])) for b in sorted(merged)])
+        return results
+
+    def _window_cells(self, windows: list[ThresholdWindow], members: list[list[str]]
+                      ) -> dict[Any, dict[int, tuple[float, float, float, float]]]:
+        """count/sum/min/max per (window shape, metric) and period."""
+        shapes: dict[tuple[int, int, int], set[str]] = {}
+        for window, ids in zip(windows, members, strict=True):
+            shapes.setdefault((window.start_ms, window.end_ms, window.period_s), set()).update(ids)
+        cells: dict[Any, dict[int, tuple[float, float, float, float]]] = {}
+        for (start, end, period_s), shape_ids in shapes.items():
+            period = period_s * 1000
+            bucket = V.c.timestamp - (V.c.timestamp - start) % period
+            ordered = sorted(shape_ids)
+            for chunk in (ordered[i:i + 1000] for i in range(0, len(ordered), 1000)):
+                stmt = (sa.select(V.c.metric_id, bucket.label("bucket"),
+                                  sa.func.count(V.c.value), sa.func.sum(V.c.value),
+                                  sa.func.min(V.c.value), sa.func.max(V.c.value))
+                        .where(V.c.metric_id.in_(chunk), V.c.timestamp >= start,
+                               V.c.timestamp < end)
+                        .group_by(V.c.metric_id, sa.literal_column("bucket")))
+                rows: list[Any] = self._read(functools.partial(_all_rows, stmt))
+                for row in rows:
+                    cells.setdefault(((start, end, period_s), row[0]), {})[int(row[1])] = (
+                        float(row[2]), float(row[3]), float(row[4]), float(row[5]))
+        return cells
+
+
+def _all_rows(stmt: sa.Select[Any], conn: sa.Connection) -> list[Any]:
+    return list(conn.execute(stmt))
+
+
+def _matches(dimensions: dict[str, str], filters: list[Any]) -> bool:
+    """Whether a metric's dimensions satisfy every filter (key present / value among)."""
+    return all(f.key in dimensions and (not f.values or dimensions[f.key] in f.values)
+               for f in filters)
+
+
+def _statistic(name: str, cell: list[float]) -> float:
+    count, total, low, high = cell
+    return {"avg": total / count, "sum": total, "min": low, "max": high,
+            "count": count}[name]
 
 
 assert set(_AGGREGATES) == set(STATISTICS)
