@@ -34,6 +34,23 @@ class GnocchiSource:
     def __init__(self, client: GnocchiClient, ingestion_lag_s: int = 0) -> None:
         self.client = client
         self.lag_s = ingestion_lag_s
+        self._fetched: dict[str, Any] = {}
+
+    def begin_cycle(self) -> None:
+        """Forget the previous cycle's answers (rules over the same data in one cycle
+        share one fetch)."""
+        self._fetched.clear()
+
+    def _shared(self, rule_type: str, rule: dict[str, Any], start: datetime.datetime,
+                stop: datetime.datetime) -> Any:
+        """One request per distinct (data, window) in a cycle."""
+        fields = {k: rule.get(k) for k in ("aggregation_method", "granularity", "metric",
+                                            "metrics", "resource_id", "resource_type",
+                                            "query")}
+        key = json.dumps([rule_type, fields, _iso(start), _iso(stop)], sort_keys=True)
+        if key not in self._fetched:
+            self._fetched[key] = self._request(rule_type, rule, start, stop)
+        return self._fetched[key]
 
     def _request(self, rule_type: str, rule: dict[str, Any], start: datetime.datetime,
                  stop: datetime.datetime) -> Any:
@@ -61,7 +78,7 @@ class GnocchiSource:
         """The rule's verdict; Gnocchi unreachable or failing gives no verdict."""
         start, stop = _window(rule, now, self.lag_s)
         try:
-            response = self._request(rule_type, rule, start, stop)
+            response = self._shared(rule_type, rule, start, stop)
         except errors.BackendUnavailable as exc:
             LOG.warning("alarm statistics retrieval failed: %s", exc)
             return Evaluation(None, str(exc), {})

@@ -57,6 +57,8 @@ class Evaluator:
         """Evaluate every due alarm once."""
         report = CycleReport()
         self.partition.refresh()
+        if self.gnocchi is not None:
+            self.gnocchi.begin_cycle()
         now = self.clock()
         after = None
         while True:
