@@ -15,11 +15,11 @@ import webob
 from oslo_config import cfg
 from paste import deploy
 
+from alarmapi import gnocchi
 from alarmapi.api import hooks, pecan_speed, policies
 from alarmapi.api.context import Services
 from alarmapi.api.root import VersionsController
 from alarmapi.api.v2.root import V2Controller
-from alarmapi.gnocchi import GnocchiClient
 from alarmapi.storage import get_connection
 
 WSGIApp = Callable[..., Any]
@@ -30,15 +30,8 @@ _SERVICES: dict[str, Services] = {}
 
 def build_services(conf: cfg.ConfigOpts) -> Services:
     """Create the storage, policy enforcer and Gnocchi client of a process."""
-    gnocchi = None
-    if conf.gnocchi.endpoint:
-        gnocchi = GnocchiClient(
-            conf.gnocchi.endpoint,
-            timeout=conf.gnocchi.timeout,
-            user=conf.gnocchi.user if conf.gnocchi.auth_mode == "basic" else None,
-            capabilities_ttl=conf.gnocchi.capabilities_cache_seconds,
-        )
-    return Services(conf, get_connection(conf.database.connection), policies.init(conf), gnocchi)
+    return Services(conf, get_connection(conf.database.connection), policies.init(conf),
+                    gnocchi.from_config(conf))
 
 
 def setup_v2(services: Services) -> WSGIApp:

@@ -17,7 +17,7 @@ from alarmapi import conf as alarmapi_conf
 from alarmapi.evaluator.gnocchi import GnocchiSource
 from alarmapi.evaluator.partition import Everything, HashRing, Partition
 from alarmapi.evaluator.service import Evaluator
-from alarmapi.gnocchi import GnocchiClient
+from alarmapi.gnocchi import from_config
 from alarmapi.storage import get_connection
 
 LOG = log.getLogger(__name__)
@@ -25,17 +25,10 @@ LOG = log.getLogger(__name__)
 
 def main(argv: list[str] | None = None) -> int:
     """Run cycles until stopped."""
-    conf = alarmapi_conf.new_config()
-    log.register_options(conf)
-    alarmapi_conf.parse(conf, sys.argv[1:] if argv is None else argv)
-    log.setup(conf, "alarmapi")
+    conf = alarmapi_conf.for_command(argv)
     storage = get_connection(conf.database.connection)
-    gnocchi = None
-    if conf.gnocchi.endpoint:
-        client = GnocchiClient(conf.gnocchi.endpoint, timeout=conf.gnocchi.timeout,
-                               user=conf.gnocchi.user if conf.gnocchi.auth_mode == "basic"
-                               else None)
-        gnocchi = GnocchiSource(client, conf.evaluator.additional_ingestion_lag)
+    client = from_config(conf)
+    gnocchi = GnocchiSource(client, conf.evaluator.additional_ingestion_lag) if client else None
     stop = threading.Event()
     partition: Partition = Everything()
     if conf.evaluator.coordination_url:

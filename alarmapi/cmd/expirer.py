@@ -21,10 +21,7 @@ LOG = log.getLogger(__name__)
 
 def main(argv: list[str] | None = None) -> int:
     """Delete expired measurements and history; print what was removed."""
-    conf = alarmapi_conf.new_config()
-    log.register_options(conf)
-    alarmapi_conf.parse(conf, sys.argv[1:] if argv is None else argv)
-    log.setup(conf, "alarmapi")
+    conf = alarmapi_conf.for_command(argv)
     storage = SQLConnection(conf.database.connection)
     try:
         cutoff_ms = int((time.time() - conf.metrics.retention_days * 86400) * 1000)

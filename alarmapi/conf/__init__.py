@@ -28,3 +28,16 @@ def prepare(config_files: list[str] | None = None) -> cfg.ConfigOpts:
         args += ["--config-file", path]
     parse(conf, args, default_files=[])
     return conf
+
+
+def for_command(argv: list[str] | None) -> cfg.ConfigOpts:
+    """The parsed config of a console command (``--config-file`` ...), logging set up."""
+    import sys
+
+    from oslo_log import log
+
+    conf = new_config()
+    log.register_options(conf)
+    parse(conf, sys.argv[1:] if argv is None else argv)
+    log.setup(conf, "alarmapi")
+    return conf

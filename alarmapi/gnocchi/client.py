@@ -101,3 +101,15 @@ class GnocchiClient:
         if response.status_code >= 400 and response.status_code != 404:
             status = response.status_code if response.status_code < 500 else 503
             raise GnocchiError(status, self._message(response))
+
+
+def from_config(conf: Any) -> GnocchiClient | None:
+    """The client the [gnocchi] options describe; None when no endpoint is set."""
+    if not conf.gnocchi.endpoint:
+        return None
+    return GnocchiClient(
+        conf.gnocchi.endpoint,
+        timeout=conf.gnocchi.timeout,
+        user=conf.gnocchi.user if conf.gnocchi.auth_mode == "basic" else None,
+        capabilities_ttl=conf.gnocchi.capabilities_cache_seconds,
+    )
