@@ -33,25 +33,22 @@ def evaluate(rule: dict[str, Any], values: Sequence[float], rule_type: str = "th
     threshold = float(rule["threshold"])
     breaches = [compare(value, threshold) for value in recent]
     most_recent = recent[-1]
-    if all(breaches):
-        state, disposition = State.ALARM, "outside"
-    elif not any(breaches):
-        state, disposition = State.OK, "inside"
-    else:
-        trend = State.ALARM if breaches[-1] else State.OK
-        count = breaches.count(True) if trend == State.ALARM else breaches.count(False)
-        disposition = "outside" if trend == State.ALARM else "inside"
-        return Evaluation(
-            None,
-            f"Transition to {trend.value} due to {count} samples {disposition} threshold, "
-            f"most recent: {most_recent}",
-            {"type": rule_type, "disposition": disposition, "count": count,
-             "most_recent": most_recent},
-            trend=trend.value)
+    if all(breaches) or not any(breaches):
+        verdict = State.ALARM if breaches[0] else State.OK
+        return _judged(verdict, periods, most_recent, rule_type)
+    trend = State.ALARM if breaches[-1] else State.OK
+    count = breaches.count(trend == State.ALARM)
+    leaning = _judged(trend, count, most_recent, rule_type)
+    return Evaluation(None, leaning.reason, leaning.reason_data, trend=trend.value)
+
+
+def _judged(state: State, count: int, most_recent: float, rule_type: str) -> Evaluation:
+    """Aodh's reason and reason_data for ``count`` samples on the side of ``state``."""
+    disposition = "outside" if state == State.ALARM else "inside"
     return Evaluation(
         state,
-        f"Transition to {state.value} due to {periods} samples {disposition} threshold, "
+        f"Transition to {state.value} due to {count} samples {disposition} threshold, "
         f"most recent: {most_recent}",
-        {"type": rule_type, "disposition": disposition, "count": periods,
+        {"type": rule_type, "disposition": disposition, "count": count,
          "most_recent": most_recent},
     )
