@@ -8,9 +8,11 @@ from typing import Any
 from oslo_config import cfg
 from oslo_policy import policy
 
+from alarmapi import destinations
 from alarmapi.api import rbac
 from alarmapi.api.alarm_service import QuotaDefaults
 from alarmapi.api.identity import Caller
+from alarmapi.api.v2.action_rules import ActionRules
 from alarmapi.api.v2.rules.base import RuleContext
 from alarmapi.gnocchi import GnocchiClient
 from alarmapi.storage import Connection
@@ -25,9 +27,13 @@ class Services:
     enforcer: policy.Enforcer
     gnocchi: GnocchiClient | None = None
     decisions: rbac.DecisionCache = dataclasses.field(init=False)
+    action_rules: ActionRules = dataclasses.field(init=False)
 
     def __post_init__(self) -> None:
         self.decisions = rbac.DecisionCache(self.enforcer)
+        self.action_rules = ActionRules(
+            destinations.parse_networks(self.conf.notifier.denied_networks),
+            self.storage.methods)
 
     @property
     def quota_defaults(self) -> QuotaDefaults:
@@ -60,4 +66,5 @@ class RequestContext:
 
     def rule_context(self) -> RuleContext:
         """What rule validation needs."""
-        return RuleContext(self.caller, self.caller.project_id, self.services.gnocchi)
+        return RuleContext(self.caller, self.caller.project_id, self.services.gnocchi,
+                           self.services.action_rules)

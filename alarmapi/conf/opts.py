@@ -5,9 +5,17 @@ from __future__ import annotations
 from oslo_config import cfg
 from oslo_middleware import cors, http_proxy_to_wsgi
 
-from alarmapi.conf import api, database, evaluator, gnocchi, metrics
+from alarmapi.conf import (
+    api,
+    database,
+    evaluator,
+    gnocchi,
+    metrics,
+    notifier,
+    service_credentials,
+)
 
-_GROUPS = (api, database, evaluator, gnocchi, metrics)
+_GROUPS = (api, database, evaluator, gnocchi, metrics, notifier, service_credentials)
 
 
 def list_opts() -> list[tuple[str, list[cfg.Opt]]]:

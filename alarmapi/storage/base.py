@@ -7,9 +7,11 @@ import dataclasses
 import datetime
 from typing import Any, Protocol
 
+from alarmapi.deliveries import Delivery, DeliveryRecord, DeliveryUpdate
 from alarmapi.metrics.model import Measurement, MetricQuery, StatisticsRow
 from alarmapi.metrics.windows import ThresholdWindow
 from alarmapi.model import Alarm, AlarmChange, Notification
+from alarmapi.notification_methods import NotificationMethod
 
 #: Sort keys ``GET /v2/alarms`` accepts (Aodh's list).
 ALARM_SORT_KEYS = (
@@ -125,6 +127,36 @@ class MetricStore(Protocol):
     def updated_since(self, since_ms: int) -> tuple[list[tuple[str, str]], int]: ...
 
 
+class Outbox(Protocol):
+    """The notifier's work (see alarmapi.storage.sql.outbox for the semantics)."""
+
+    def claim(self, limit: int, now: datetime.datetime, lease_until: datetime.datetime
+              ) -> list[Delivery]: ...
+
+    def finish(self, updates: list[DeliveryUpdate], now: datetime.datetime) -> int: ...
+
+    def records(self, alarm_id: str, limit: int = 100) -> list[DeliveryRecord]: ...
+
+    def purge(self, before: datetime.datetime) -> int: ...
+
+
+class NotificationMethodStore(Protocol):
+    """Projects' notification methods (see alarmapi.storage.sql.methods)."""
+
+    def create(self, method: NotificationMethod) -> NotificationMethod: ...
+
+    def update(self, method: NotificationMethod) -> bool: ...
+
+    def get(self, method_id: str, project_id: str | None) -> NotificationMethod | None: ...
+
+    def get_many(self, method_ids: list[str]) -> dict[str, NotificationMethod]: ...
+
+    def list(self, project_id: str, sort_by: list[tuple[str, str]], offset: int,
+             limit: int | None) -> list[NotificationMethod]: ...
+
+    def delete(self, method_id: str, project_id: str) -> bool: ...
+
+
 class Connection(abc.ABC):
     """What the API and the evaluator need from storage.
 
@@ -134,6 +166,10 @@ class Connection(abc.ABC):
 
     #: The metric store in the same database.
     metrics: MetricStore
+    #: The notifications to deliver and what became of them.
+    outbox: Outbox
+    #: Projects' notification methods.
+    methods: NotificationMethodStore
 
     @abc.abstractmethod
     def upgrade(self) -> None:
@@ -186,10 +222,6 @@ class Connection(abc.ABC):
                           notification: Notification | None) -> bool:
         """Compare-and-swap the state from ``alarm.state`` together with its history
         record and notification; False when the state moved meanwhile."""
-
-    @abc.abstractmethod
-    def pending_notifications(self, limit: int = 100) -> list[dict[str, Any]]:
-        """Notifications not delivered yet, oldest first."""
 
     @abc.abstractmethod
     def delete_alarm(self, alarm_id: str, project_id: str | None = None) -> bool:

@@ -185,8 +185,8 @@ rollup_table = cast(sa.Table, MeasurementRollupRow.__table__)
 
 
 class NotificationRow(Base):
-    """A notification to deliver, written in the transaction of the transition that
-    causes it (the notifier's outbox)."""
+    """What one transition tells the world, written in the transaction of the transition
+    that causes it; its deliveries (one per action) are the notifier's outbox."""
 
     __tablename__ = "alarm_notification"
 
@@ -203,16 +203,64 @@ class NotificationRow(Base):
     reason_data: Mapped[Any] = mapped_column(Json, nullable=False)
     actions: Mapped[Any] = mapped_column(Json, nullable=False)
     created_at: Mapped[datetime.datetime] = mapped_column(Timestamp, nullable=False)
-    status: Mapped[str] = mapped_column(sa.String(20), nullable=False)
-    attempts: Mapped[int] = mapped_column(sa.Integer, nullable=False)
-    next_attempt_at: Mapped[datetime.datetime] = mapped_column(Timestamp, nullable=False)
-    result: Mapped[str | None] = mapped_column(sa.Text)
 
-    __table_args__ = (_index("alarm_notification", "status", "next_attempt_at"),
-                      _index("alarm_notification", "alarm_id"))
+    __table_args__ = (_index("alarm_notification", "alarm_id"),
+                      _index("alarm_notification", "created_at"))
 
 
 notification_table = cast(sa.Table, NotificationRow.__table__)
+
+
+class DeliveryRow(Base):
+    """One action of one notification: the notifier's unit of work and, once done, the
+    outcome its alarm's owner can read."""
+
+    __tablename__ = "alarm_delivery"
+
+    id: Mapped[int] = mapped_column(
+        sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True,
+        autoincrement=True)
+    notification_id: Mapped[int] = mapped_column(
+        sa.BigInteger().with_variant(sa.Integer, "sqlite"),
+        sa.ForeignKey("alarm_notification.id", ondelete="CASCADE"), nullable=False)
+    alarm_id: Mapped[str] = mapped_column(sa.String(128), nullable=False)
+    action: Mapped[str] = mapped_column(sa.Text, nullable=False)
+    key: Mapped[str] = mapped_column(sa.String(64), nullable=False)
+    repeat: Mapped[bool] = mapped_column(sa.Boolean, nullable=False)
+    status: Mapped[str] = mapped_column(sa.String(20), nullable=False)
+    attempts: Mapped[int] = mapped_column(sa.Integer, nullable=False)
+    next_attempt_at: Mapped[datetime.datetime] = mapped_column(Timestamp, nullable=False)
+    claim: Mapped[str | None] = mapped_column(sa.String(64))
+    result: Mapped[str | None] = mapped_column(sa.Text)
+    updated_at: Mapped[datetime.datetime] = mapped_column(Timestamp, nullable=False)
+
+    __table_args__ = (_index("alarm_delivery", "status", "next_attempt_at"),
+                      _index("alarm_delivery", "alarm_id"),
+                      _index("alarm_delivery", "notification_id"))
+
+
+delivery_table = cast(sa.Table, DeliveryRow.__table__)
+
+
+class NotificationMethodRow(Base):
+    """A named destination of a project (Monasca's notification method)."""
+
+    __tablename__ = "notification_method"
+
+    id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
+    project_id: Mapped[str] = mapped_column(sa.String(128), nullable=False)
+    name: Mapped[str] = mapped_column(sa.String(250), nullable=False)
+    type: Mapped[str] = mapped_column(sa.String(20), nullable=False)
+    address: Mapped[str] = mapped_column(sa.String(512), nullable=False)
+    period: Mapped[int] = mapped_column(sa.Integer, nullable=False)
+    created_at: Mapped[datetime.datetime] = mapped_column(Timestamp, nullable=False)
+    updated_at: Mapped[datetime.datetime] = mapped_column(Timestamp, nullable=False)
+
+    __table_args__ = (sa.UniqueConstraint("project_id", "name",
+                                          name="uq_notification_method_project_id_name"),)
+
+
+method_table = cast(sa.Table, NotificationMethodRow.__table__)
 
 
 class MetricSignalRow(Base):

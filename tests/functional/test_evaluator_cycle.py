@@ -55,16 +55,16 @@ def test_threshold_alarm_goes_to_alarm_and_back(storage: SQLConnection) -> None:
     history = api.get(f"/v2/alarms/{alarm_id}/history", headers=USER).json
     assert [h["type"] for h in history] == ["state transition", "creation"]
     assert json.loads(history[0]["detail"])["state"] == "alarm"
-    (job,) = storage.pending_notifications()
-    assert (job["previous"], job["current"], job["actions"]) == (
-        "insufficient data", "alarm", ["http://127.0.0.1:9/a"])
-    assert job["reason"].startswith("Transition to alarm due to 3 samples outside")
+    (job,) = storage.outbox.records(alarm_id)
+    assert (job.previous, job.current, job.action, job.status) == (
+        "insufficient data", "alarm", "http://127.0.0.1:9/a", "pending")
+    assert job.reason.startswith("Transition to alarm due to 3 samples outside")
     assert evaluator.run_cycle().transitions == 0  # same state, no repeat: nothing new
     later = NOW + datetime.timedelta(minutes=3)
     post_values(api, [10, 11, 12], minutes_back=0)
     assert Evaluator(storage, clock=lambda: later).run_cycle().transitions == 1
     assert state(api, alarm_id) == "ok"
-    assert len(storage.pending_notifications()) == 1  # ok_actions is empty: no job
+    assert len(storage.outbox.records(alarm_id)) == 1  # ok_actions is empty: no job
     services.storage.dispose()  # type: ignore[attr-defined]
 
 
@@ -81,10 +81,10 @@ def test_repeat_actions_time_constraints_and_disabled(storage: SQLConnection) ->
     assert evaluator.run_cycle().transitions == 1  # repeated notification, no history
     history = api.get(f"/v2/alarms/{repeating}/history", headers=USER).json
     assert len(history) == 2
-    jobs = storage.pending_notifications()
-    assert [(j["previous"], j["current"]) for j in jobs] == [
+    jobs = storage.outbox.records(repeating)[::-1]
+    assert [(j.previous, j.current) for j in jobs] == [
         ("insufficient data", "alarm"), ("alarm", "alarm")]
-    assert jobs[1]["reason"].startswith("Remaining as alarm")
+    assert jobs[1].reason.startswith("Remaining as alarm")
     services.storage.dispose()  # type: ignore[attr-defined]
 
 
@@ -101,7 +101,7 @@ def test_a_state_set_meanwhile_wins(storage: SQLConnection) -> None:
     assert not evaluator._persist(stale, Transition("insufficient data", "alarm", "r", {}),
                                   NOW)
     assert state(api, alarm_id) == "ok"
-    assert storage.pending_notifications() == []
+    assert storage.outbox.records(alarm_id) == []
     services.storage.dispose()  # type: ignore[attr-defined]
 
 

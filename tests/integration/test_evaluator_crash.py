@@ -12,7 +12,7 @@ import time
 import sqlalchemy as sa
 
 from alarmapi.evaluator.service import Evaluator
-from alarmapi.storage.models import alarm_table, history_table, notification_table
+from alarmapi.storage.models import alarm_table, delivery_table, history_table
 from alarmapi.storage.sql import SQLConnection
 from bench.evaluator_threshold import populate
 from tests import databases
@@ -29,7 +29,7 @@ def _counts(storage: SQLConnection) -> tuple[int, int, int, int]:
             alarm_table.c.state == "alarm")).scalar_one()
         transitions = conn.execute(sa.select(sa.func.count()).select_from(history_table).where(
             history_table.c.type == "state transition")).scalar_one()
-        jobs = conn.execute(sa.select(sa.func.count()).select_from(notification_table)
+        jobs = conn.execute(sa.select(sa.func.count()).select_from(delivery_table)
                             ).scalar_one()
     return int(judged), int(alarmed), int(transitions), int(jobs)
 

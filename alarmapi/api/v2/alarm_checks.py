@@ -10,7 +10,7 @@ from typing import Any
 import wsme
 from wsme import types as wtypes
 
-from alarmapi import errors, model
+from alarmapi import errors, model, notification_methods
 from alarmapi.api.v2 import time_constraint
 from alarmapi.api.v2.alarm_type import Alarm
 from alarmapi.api.v2.rules import composite
@@ -21,7 +21,7 @@ from alarmapi.rule_types import COMPOSITE, rule_attribute
 ACTION_FIELDS = ("ok_actions", "alarm_actions", "insufficient_data_actions")
 #: Action schemes the notifier delivers; log and test are for admins only.
 ACTION_SCHEMES = ("http", "https", "trust+http", "trust+https", "zaqar", "trust+zaqar",
-                  "log", "test")
+                  "log", "test", "mailto", notification_methods.SCHEME)
 ADMIN_ONLY_SCHEMES = ("log", "test")
 
 
@@ -66,6 +66,8 @@ def check_actions(data: Alarm, ctx: RuleContext, max_actions: int) -> dict[str, 
                 raise errors.ClientError(f"Unsupported action {url}")
             if parts.scheme in ADMIN_ONLY_SCHEMES and not ctx.caller.is_admin:
                 raise errors.NotAuthorized(f"You are not authorized to create action: {url}")
+            if ctx.actions is not None:
+                ctx.actions.check(parts, ctx.project_id)
             normalised.append(parts.geturl())
         result[field] = list(dict.fromkeys(normalised))
     return result

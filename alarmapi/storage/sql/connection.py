@@ -15,11 +15,12 @@ from alarmapi.storage import base
 from alarmapi.storage.models import (
     alarm_table,
     history_table,
-    notification_table,
     quota_table,
 )
 from alarmapi.storage.sql import alarms, complex_query, engine, ordering, transitions
+from alarmapi.storage.sql.methods import SQLNotificationMethods
 from alarmapi.storage.sql.metrics import SQLMetricStore
+from alarmapi.storage.sql.outbox import SQLOutbox
 
 T = TypeVar("T")
 _HISTORY_DEFAULT_SORT = (base.SortKey("timestamp", "desc"),)
@@ -39,6 +40,8 @@ class SQLConnection(base.Connection):
         # BEGIN/ROLLBACK around it and no isolation switch on each checkout.
         self.reader = engine.create_engine(url, isolation_level="AUTOCOMMIT", **engine_options)
         self.metrics = SQLMetricStore(self.engine, self.reader)
+        self.outbox = SQLOutbox(self.engine, self.reader)
+        self.methods = SQLNotificationMethods(self.engine, self.reader)
 
     def _read(self, work: Callable[[sa.Connection], T]) -> T:
         return engine.run(self.reader.connect, work)
@@ -131,12 +134,6 @@ class SQLConnection(base.Connection):
                           notification: Notification | None) -> bool:
         return self._write(lambda conn: transitions.record(
             conn, alarm, state, reason, when, change, notification))
-
-    def pending_notifications(self, limit: int = 100) -> list[dict[str, Any]]:
-        stmt = sa.select(notification_table).where(
-            notification_table.c.status == "pending").order_by(notification_table.c.id)
-        return self._read(lambda conn: [dict(r._mapping) for r in conn.execute(
-            stmt.limit(limit))])
 
     # History
 

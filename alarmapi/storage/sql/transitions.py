@@ -10,8 +10,8 @@ from typing import Any
 import sqlalchemy as sa
 
 from alarmapi.model import Alarm, AlarmChange, Notification
-from alarmapi.storage.models import alarm_table, history_table, notification_table
-from alarmapi.storage.sql import alarms
+from alarmapi.storage.models import alarm_table, history_table
+from alarmapi.storage.sql import alarms, outbox
 
 
 def evaluable(conn: sa.Connection, types: tuple[str, ...], after: str | None, limit: int,
@@ -34,13 +34,6 @@ def mark_evaluated(conn: sa.Connection, alarm_ids: list[str], when: datetime.dat
                      .values(evaluate_timestamp=when))
 
 
-def notification_values(notification: Notification) -> dict[str, Any]:
-    """The outbox row of a notification, due now."""
-    values = dataclasses.asdict(notification)
-    values.update(status="pending", attempts=0, next_attempt_at=notification.created_at)
-    return values
-
-
 def record(conn: sa.Connection, alarm: Alarm, state: str, reason: str,
            when: datetime.datetime, change: AlarmChange | None,
            notification: Notification | None) -> bool:
@@ -57,5 +50,5 @@ def record(conn: sa.Connection, alarm: Alarm, state: str, reason: str,
     if change is not None:
         conn.execute(history_table.insert().values(**dataclasses.asdict(change)))
     if notification is not None:
-        conn.execute(notification_table.insert().values(**notification_values(notification)))
+        outbox.enqueue(conn, notification)
     return True

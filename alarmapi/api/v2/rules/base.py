@@ -6,6 +6,7 @@ import dataclasses
 from typing import Any
 
 from alarmapi.api.identity import Caller
+from alarmapi.api.v2.action_rules import ActionRules
 from alarmapi.api.v2.wsbase import Base, EnumAttr
 from alarmapi.gnocchi import GnocchiClient
 from alarmapi.rule_types import COMPARISON_OPERATORS
@@ -13,11 +14,13 @@ from alarmapi.rule_types import COMPARISON_OPERATORS
 
 @dataclasses.dataclass
 class RuleContext:
-    """What rule validation may consult: the caller and the Gnocchi client."""
+    """What alarm validation may consult: the caller, Gnocchi, the action limits."""
 
     caller: Caller
     project_id: str | None
     gnocchi: GnocchiClient | None = None
+    #: The limits on actions (None: only their schemes are checked).
+    actions: ActionRules | None = None
 
 
 class AlarmRule(Base):

@@ -1,0 +1,52 @@
+"""What an alarm action may name beyond its scheme: no denied network, a recipient that
+looks like an address, a notification method of the alarm's own project."""
+
+from __future__ import annotations
+
+import dataclasses
+import urllib.parse
+
+from alarmapi import destinations, errors
+from alarmapi import notification_methods as methods
+from alarmapi.storage.base import NotificationMethodStore
+
+#: Schemes whose host the notifier connects to.
+NETWORK_SCHEMES = ("http", "https", "trust+http", "trust+https")
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+@dataclasses.dataclass
+class ActionRules:
+    """The operator's limits on actions and the project's notification methods."""
+
+    denied: list[destinations.Network]
+    methods: NotificationMethodStore
+
+    def check(self, action: urllib.parse.SplitResult, project_id: str | None) -> None:
+        """Raise ClientError when ``action`` may not be used by ``project_id``."""
+        url = action.geturl()
+        if action.scheme in NETWORK_SCHEMES:
+            self.check_destination(url)
+        elif action.scheme == "mailto":
+            addresses = [a for a in action.path.split(",") if a.strip()]
+            if not addresses or not all(methods.is_email(a.strip()) for a in addresses):
+                raise errors.ClientError(f"Action {url} does not name email addresses")
+        elif action.scheme == methods.SCHEME:
+            method_id = methods.method_id(url)
+            if method_id is None or project_id is None or self.methods.get(
+                    method_id, project_id) is None:
+                raise errors.ClientError(
+                    f"Action {url}: notification method {method_id} does not exist")
+
+    def check_destination(self, url: str) -> None:
+        """Raise ClientError when ``url``'s host is in a denied network."""
+        parts = urllib.parse.urlsplit(url)
+        scheme = parts.scheme.removeprefix("trust+")
+        try:
+            port = parts.port or _DEFAULT_PORTS.get(scheme, 80)
+        except ValueError as exc:
+            raise errors.ClientError(f"Action {url} has an invalid port") from exc
+        try:
+            destinations.check_host(parts.hostname, port, self.denied)
+        except destinations.DeniedDestination as exc:
+            raise errors.ClientError(f"Action {url} is not allowed: {exc}") from exc

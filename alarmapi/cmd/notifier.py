@@ -1,0 +1,72 @@
+"""alarmapi-notifier: deliver the actions of alarm transitions.
+
+Several may run against one PostgreSQL or MariaDB database; they share the work.
+SIGTERM/SIGINT stop it after the attempts under way; SIGHUP re-reads the config files.
+"""
+
+from __future__ import annotations
+
+import signal
+import sys
+import threading
+from typing import Any
+
+from oslo_log import log
+
+import alarmapi
+from alarmapi import conf as alarmapi_conf
+from alarmapi import destinations
+from alarmapi.notifier.dispatch import Dispatcher, load_notifiers
+from alarmapi.notifier.http_client import HTTPClient, TLSOptions
+from alarmapi.notifier.service import NotifierService
+from alarmapi.storage import get_connection
+
+LOG = log.getLogger(__name__)
+
+
+def build_http_client(conf: Any) -> HTTPClient:
+    """The HTTP client the [notifier] options describe."""
+    opts = conf.notifier
+    tls = TLSOptions(verify=opts.rest_notifier_ssl_verify,
+                     ca_bundle=opts.rest_notifier_ca_bundle_certificate_path,
+                     cert_file=opts.rest_notifier_certificate_file or None,
+                     key_file=opts.rest_notifier_certificate_key or None)
+    return HTTPClient(opts.rest_notifier_timeout, destinations.parse_networks(
+        opts.denied_networks), tls, pool_size=opts.workers,
+        user_agent=f"alarmapi-notifier/{alarmapi.__version__}")
+
+
+def build_service(conf: Any) -> NotifierService:
+    """A notifier on the configured database, with every installed plugin."""
+    storage = get_connection(conf.database.connection)
+    notifiers = load_notifiers(conf, build_http_client(conf))
+    return NotifierService(conf, storage.outbox,
+                           Dispatcher(conf, notifiers, storage.methods.get_many))
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Deliver until stopped."""
+    conf = alarmapi_conf.for_command(argv)
+    service = build_service(conf)
+    stop = threading.Event()
+
+    def on_stop(signum: int, _frame: Any) -> None:
+        LOG.info("signal %d: stopping after the deliveries under way", signum)
+        stop.set()
+
+    def on_reload(_signum: int, _frame: Any) -> None:
+        conf.reload_config_files()
+        LOG.info("configuration reloaded")
+
+    signal.signal(signal.SIGTERM, on_stop)
+    signal.signal(signal.SIGINT, on_stop)
+    signal.signal(signal.SIGHUP, on_reload)
+    LOG.info("notifier started with %d workers", conf.notifier.workers)
+    service.run(stop)
+    service.close()
+    LOG.info("notifier stopped: %s", service.totals)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The notifier: delivers the actions of alarm transitions from the outbox."""
