@@ -76,6 +76,16 @@ _RULES = [
          "GET", "/v2.0/metrics"),
     _api("metric_store:get_for_tenant", ADMIN, "Read another tenant's metrics.", "GET",
          "/v2.0/metrics"),
+    _api("notification_methods:get", READER_OR_ADMIN, "List or show notification methods.",
+         "GET", "/v2.0/notification-methods"),
+    _api("notification_methods:create", MEMBER_OR_ADMIN, "Create a notification method.",
+         "POST", "/v2.0/notification-methods"),
+    _api("notification_methods:update", MEMBER_OR_ADMIN, "Replace or patch a notification "
+         "method.", "PUT", "/v2.0/notification-methods/{notification_method_id}"),
+    _api("notification_methods:delete", MEMBER_OR_ADMIN, "Delete a notification method.",
+         "DELETE", "/v2.0/notification-methods/{notification_method_id}"),
+    _api("alarm_deliveries", READER_OR_ADMIN, "Get the deliveries of an alarm's "
+         "notifications.", "GET", "/v2/alarms/{alarm_id}/deliveries"),
 ]
 
 

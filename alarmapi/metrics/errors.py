@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from alarmapi import errors
 
-TITLES = {400: "Bad Request", 404: "Not Found", 409: "Conflict",
+TITLES = {400: "Bad Request", 404: "Not Found", 405: "Method Not Allowed", 409: "Conflict",
           422: "Unprocessable Entity", 403: "Forbidden", 401: "Unauthorized"}
 
 

@@ -11,7 +11,13 @@ from wsme import types as wtypes
 from alarmapi import errors, model
 from alarmapi.api import alarm_service
 from alarmapi.api.context import RequestContext
-from alarmapi.api.v2 import alarm_checks, alarm_type, history_type, simple_query
+from alarmapi.api.v2 import (
+    alarm_checks,
+    alarm_type,
+    delivery_type,
+    history_type,
+    simple_query,
+)
 from alarmapi.api.v2.expose import wsexpose
 from alarmapi.api.v2.wsbase import Query
 from alarmapi.storage.base import ALARM_SORT_KEYS, InvalidMarker
@@ -35,7 +41,7 @@ def _visible_alarm(ctx: RequestContext, alarm_id: str) -> model.Alarm:
 class AlarmController(rest.RestController):
     """One alarm: /v2/alarms/{alarm_id}."""
 
-    _custom_actions = {"history": ["GET"], "state": ["PUT", "GET"]}
+    _custom_actions = {"history": ["GET"], "state": ["PUT", "GET"], "deliveries": ["GET"]}
 
     def __init__(self, alarm_id: str) -> None:
         self._id = alarm_id
@@ -84,6 +90,17 @@ class AlarmController(rest.RestController):
         query.sort = simple_query.parse_sort(sort, simple_query.HISTORY_SORT_KEYS)
         query.limit = simple_query.check_limit(limit)
         return history_type.wire_list(ctx.storage.get_alarm_changes(query))
+
+    @wsexpose([delivery_type.Delivery], int)
+    def deliveries(self, limit: int | None = None) -> Any:
+        """What became of the alarm's notifications, one entry per action, newest
+        first (an alarmapi extension)."""
+        ctx = _ctx()
+        ctx.enforce("alarm_deliveries")
+        alarm = self._alarm(ctx, "alarm_deliveries")
+        limit = simple_query.check_limit(limit) or 100
+        return [delivery_type.render(r) for r in ctx.storage.outbox.records(alarm.alarm_id,
+                                                                            limit)]
 
     @wsexpose(wtypes.text)
     def get_state(self) -> Any:

@@ -23,6 +23,10 @@ EXTENSIONS = {
     "alarms:type:threshold": True,
     "alarms:sort:severity": True,
     "alarms:put:keeps_owner": True,
+    "alarms:deliveries": True,
+    "alarms:actions:mailto": True,
+    "alarms:actions:notification_method": True,
+    "notifier:idempotency_key": True,
 }
 
 

@@ -57,6 +57,8 @@ def endpoint(status: int = 200) -> Callable[[Callable[..., Any]], Any]:
                 return _error(exc.status, exc.message)
             except errors.AlarmAPIError as exc:
                 return _error(exc.status, exc.message)
+            if isinstance(result, webob.Response):
+                return result
             if status == 204:
                 return webob.Response(status=204)
             return webob.Response(body=json.dumps(result).encode(), status=status,

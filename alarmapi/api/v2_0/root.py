@@ -7,6 +7,7 @@ from typing import Any
 import pecan
 
 from alarmapi.api.v2_0.metrics import MetricsController
+from alarmapi.api.v2_0.notification_methods import NotificationMethodsController
 
 
 class V2_0Controller:  # noqa: N801 - named for the API version
@@ -19,3 +20,6 @@ class V2_0Controller:  # noqa: N801 - named for the API version
         """The version document."""
         return {"id": "v2.0", "status": "CURRENT", "updated": "2026-11-23T00:00:00Z",
                 "links": [{"rel": "self", "href": pecan.request.path_url}]}
+
+
+pecan.route(V2_0Controller, "notification-methods", NotificationMethodsController())

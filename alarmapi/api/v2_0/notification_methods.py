@@ -1,0 +1,180 @@
+"""/v2.0/notification-methods: a project's named destinations (Monasca's shapes)."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+import pecan
+import webob
+
+from alarmapi import errors, model
+from alarmapi import notification_methods as methods
+from alarmapi.api.v2_0.base import context, endpoint, integer, page
+from alarmapi.metrics.errors import MetricsError
+from alarmapi.notification_methods import InvalidMethod, NotificationMethod
+from alarmapi.storage.sql.methods import SORT_FIELDS, DuplicateName
+
+DEFAULT_LIMIT = 10_000
+
+
+def _body() -> dict[str, Any]:
+    try:
+        body = json.loads(pecan.request.body or b"null")
+    except ValueError as exc:
+        raise MetricsError(f"Request body is not valid JSON: {exc}", 400) from exc
+    if not isinstance(body, dict):
+        raise MetricsError("Request body must be a JSON object with name, type, address "
+                           "and period", 400)
+    unknown = sorted(set(body) - {"name", "type", "address", "period"})
+    if unknown:
+        raise MetricsError(f"extra keys not allowed: {', '.join(unknown)}", 400)
+    return body
+
+
+def _checked(ctx: Any, body: dict[str, Any]) -> tuple[str, str, str, int]:
+    try:
+        name, kind, address, period = methods.check(
+            body.get("name"), body.get("type"), body.get("address"), body.get("period", 0),
+            ctx.services.conf.notifier.valid_notification_periods)
+    except InvalidMethod as exc:
+        raise MetricsError(str(exc), 400) from exc
+    if kind is methods.MethodType.WEBHOOK:
+        try:
+            ctx.services.action_rules.check_destination(address)
+        except errors.ClientError as exc:
+            raise MetricsError(f"Address {address} is not allowed: {exc.__cause__}",
+                               400) from exc
+    return name, kind.value, address, period
+
+
+def _render(method: NotificationMethod, href: str) -> dict[str, Any]:
+    return {"id": method.id, "links": [{"rel": "self", "href": href}], "name": method.name,
+            "type": method.type, "address": method.address, "period": method.period}
+
+
+def _conflict(exc: DuplicateName) -> MetricsError:
+    where = f" with id {exc.existing_id}" if exc.existing_id else ""
+    return MetricsError(f"A notification method with name {exc.name} already exists{where}",
+                        409)
+
+
+def _sort_by(value: str | None) -> list[tuple[str, str]]:
+    keys = []
+    for item in (value or "").split(","):
+        if not item.strip():
+            continue
+        field, _, direction = item.strip().partition(" ")
+        direction = direction.strip().lower() or "asc"
+        if field not in SORT_FIELDS:
+            raise MetricsError(f"sort_by field {field} must be one of {list(SORT_FIELDS)}")
+        if direction not in ("asc", "desc"):
+            raise MetricsError(f"sort_by direction {direction} must be asc or desc")
+        keys.append((field, direction))
+    return keys
+
+
+class NotificationMethodController:
+    """/v2.0/notification-methods/{id}."""
+
+    def __init__(self, method_id: str) -> None:
+        self.method_id = method_id
+
+    def _existing(self, ctx: Any) -> NotificationMethod:
+        method = ctx.storage.methods.get(self.method_id, ctx.caller.project_id)
+        if method is None:
+            raise MetricsError(f"No notification method {self.method_id} exists", 404)
+        return method
+
+    @endpoint()
+    def index(self, **_params: str) -> Any:
+        """GET, PUT, PATCH or DELETE one method."""
+        ctx = context()
+        verb = pecan.request.method
+        target: dict[str, object] = {"project_id": ctx.caller.project_id}
+        if verb == "GET":
+            ctx.enforce("notification_methods:get", target)
+            return _render(self._existing(ctx), pecan.request.path_url)
+        if verb == "DELETE":
+            ctx.enforce("notification_methods:delete", target)
+            if not ctx.storage.methods.delete(self.method_id, str(ctx.caller.project_id)):
+                raise MetricsError(f"No notification method {self.method_id} exists", 404)
+            return webob.Response(status=204)
+        if verb not in ("PUT", "PATCH"):
+            raise MetricsError(f"{verb} is not allowed here", 405)
+        ctx.enforce("notification_methods:update", target)
+        existing = self._existing(ctx)
+        body = _body()
+        if verb == "PATCH":
+            body = {"name": existing.name, "type": existing.type,
+                    "address": existing.address, "period": existing.period, **body}
+        name, kind, address, period = _checked(ctx, body)
+        updated = NotificationMethod(existing.id, existing.project_id, name, kind, address,
+                                     period, existing.created_at, model.utcnow())
+        try:
+            if not ctx.storage.methods.update(updated):
+                raise MetricsError(f"No notification method {self.method_id} exists", 404)
+        except DuplicateName as exc:
+            raise _conflict(exc) from exc
+        return _render(updated, pecan.request.path_url)
+
+
+class TypesController:
+    """/v2.0/notification-methods/types."""
+
+    @endpoint()
+    def index(self, **_params: str) -> Any:
+        """The method types this service delivers."""
+        ctx = context()
+        ctx.enforce("notification_methods:get", {"project_id": ctx.caller.project_id})
+        return page([{"type": t.value} for t in methods.MethodType], None)
+
+
+class NotificationMethodsController:
+    """/v2.0/notification-methods."""
+
+    types = TypesController()
+
+    @endpoint()
+    def index(self, **params: str) -> Any:
+        """GET lists the project's methods, POST creates one."""
+        ctx = context()
+        if ctx.caller.project_id is None:
+            raise MetricsError("no tenant: send X-Project-Id (or X-Auth-Token without "
+                               "keystone)", 401)
+        target: dict[str, object] = {"project_id": ctx.caller.project_id}
+        if pecan.request.method == "POST":
+            ctx.enforce("notification_methods:create", target)
+            return self._create(ctx)
+        if pecan.request.method != "GET":
+            raise MetricsError(f"{pecan.request.method} is not allowed here", 405)
+        ctx.enforce("notification_methods:get", target)
+        limit = integer(params.get("limit"), "limit") or DEFAULT_LIMIT
+        offset = integer(params.get("offset"), "offset", minimum=0) or 0
+        found = ctx.storage.methods.list(ctx.caller.project_id, _sort_by(params.get("sort_by")),
+                                         offset, limit + 1)
+        base = pecan.request.path_url.rstrip("/")
+        elements = [_render(m, f"{base}/{m.id}") for m in found[:limit]]
+        return page(elements, str(offset + limit) if len(found) > limit else None)
+
+    @staticmethod
+    def _create(ctx: Any) -> Any:
+        name, kind, address, period = _checked(ctx, _body())
+        now = model.utcnow()
+        method = NotificationMethod(str(uuid.uuid4()), ctx.caller.project_id, name, kind,
+                                    address, period, now, now)
+        try:
+            ctx.storage.methods.create(method)
+        except DuplicateName as exc:
+            raise _conflict(exc) from exc
+        href = f"{pecan.request.path_url.rstrip('/')}/{method.id}"
+        response = webob.Response(body=json.dumps(_render(method, href)).encode(), status=201,
+                                  content_type="application/json", charset="UTF-8")
+        response.location = href
+        return response
+
+    @pecan.expose()
+    def _lookup(self, method_id: str, *remainder: str) -> Any:
+        """Route /{id} to the one-method controller."""
+        return NotificationMethodController(method_id), remainder
