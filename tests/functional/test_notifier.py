@@ -19,12 +19,11 @@ from alarmapi.notifier.dispatch import Dispatcher, load_notifiers
 from alarmapi.notifier.service import NotifierService
 from alarmapi.storage.sql import SQLConnection
 from tests.conftest import make_api
+from tests.notifying import create_alarm, transition
 from tests.receivers import HTTPReceiver, http_receiver, smtp_receiver
 
 USER = {"X-User-Id": "u1", "X-Project-Id": "p1", "X-Roles": "reader,member"}
 TOKEN = {"X-Auth-Token": "p1"}
-#: log:// and test:// actions are for admins (as in Aodh).
-ADMIN = {"X-User-Id": "u1", "X-Project-Id": "p1", "X-Roles": "admin"}
 AODH_KEYS = {"alarm_name", "alarm_id", "severity", "previous", "current", "reason",
              "reason_data"}
 
@@ -54,25 +53,11 @@ class Rig:
                                clock=lambda: self.now)
 
     def alarm(self, actions: list[str]) -> model.Alarm:
-        body = {"name": "disk-full", "type": "threshold", "alarm_actions": actions,
-                "ok_actions": actions, "severity": "critical",
-                "threshold_rule": {"meter_name": "disk", "threshold": 90}}
-        alarm_id = self.api.post_json("/v2/alarms", body, headers=ADMIN).json["alarm_id"]
-        alarm = self.storage.get_alarm(alarm_id)
-        assert alarm is not None
-        return alarm
+        return create_alarm(self.api, self.storage, actions)
 
     def transition(self, alarm: model.Alarm, state: str) -> model.Alarm:
-        """Move the alarm as the evaluator does, with its notification."""
-        when = model.utcnow()
-        notification = model.Notification(
-            alarm.alarm_id, alarm.project_id, alarm.name, alarm.severity, alarm.state, state,
-            f"Transition to {state} due to 1 samples outside threshold", {"type": "threshold"},
-            model.actions_for(alarm, state), when)
-        assert self.storage.record_transition(alarm, state, "r", when, None, notification)
-        moved = self.storage.get_alarm(alarm.alarm_id)
-        assert moved is not None
-        self.now = max(self.now, when)
+        moved = transition(self.storage, alarm, state)
+        self.now = max(self.now, moved.state_timestamp)
         return moved
 
     def deliveries(self, alarm: model.Alarm) -> list[Any]:

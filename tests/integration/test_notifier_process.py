@@ -1,0 +1,187 @@
+"""alarmapi-notifier as real processes on a real database: end to end from a measurement
+to a webhook, an email and a log line; kill -9 mid-delivery; receiver down; database
+connections severed; two notifiers sharing the work."""
+
+from __future__ import annotations
+
+import collections
+import contextlib
+import json
+import pathlib
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+from alarmapi.storage.sql import SQLConnection
+from tests import databases
+from tests.conftest import make_api
+from tests.notifying import ADMIN, create_alarm, transition
+from tests.receivers import HTTPReceiver, http_receiver, smtp_receiver
+
+BIN = pathlib.Path(sys.executable).parent
+
+
+def write_config(tmp_path: pathlib.Path, url: str, **notifier: Any) -> pathlib.Path:
+    options = {"initial_backoff": 0.2, "max_backoff": 1.0, "poll_interval": 0.05}
+    options.update(notifier)
+    lines = "".join(f"{k} = {v}\n" for k, v in options.items())
+    config = tmp_path / f"notifier-{time.monotonic_ns()}.conf"
+    config.write_text(f"[DEFAULT]\nlog_file = {config.with_suffix('.log')}\n"
+                      f"[database]\nconnection = {url}\n[notifier]\n{lines}"
+                      "[evaluator]\nevaluation_interval = 1\n")
+    return config
+
+
+@contextlib.contextmanager
+def process(command: str, config: pathlib.Path) -> Iterator[subprocess.Popen[bytes]]:
+    """Run an alarmapi command; SIGTERM it after (it must stop cleanly)."""
+    proc = subprocess.Popen([str(BIN / command), "--config-file", str(config)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        yield proc
+    finally:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+            assert proc.wait(timeout=60) == 0, proc.stderr.read() if proc.stderr else ""
+
+
+def poll(check: Callable[[], bool], seconds: float = 60.0) -> bool:
+    """Whether ``check`` came true within ``seconds`` (bounded polling)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(0.05)
+    return check()
+
+
+def statuses(storage: SQLConnection, alarm_id: str) -> collections.Counter[str]:
+    return collections.Counter(d.status for d in storage.outbox.records(alarm_id, 10_000))
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    with databases.database("postgresql") as url:
+        yield url
+
+
+def test_measurement_to_webhook_email_and_log(tmp_path: pathlib.Path, pg_url: str) -> None:
+    api, services = make_api(pg_url)
+    with http_receiver() as receiver, smtp_receiver() as smtp:
+        body = {"name": "hot", "type": "threshold", "severity": "moderate",
+                "alarm_actions": [receiver.url + "/hook", "log://", "mailto:ops@example.org"],
+                "threshold_rule": {"meter_name": "temp", "threshold": 50,
+                                   "comparison_operator": "gt", "period": 60,
+                                   "evaluation_periods": 1}}
+        alarm_id = api.post_json("/v2/alarms", body, headers=ADMIN).json["alarm_id"]
+        config = write_config(tmp_path, pg_url, smtp_host="127.0.0.1", smtp_port=smtp.port)
+        with process("alarmapi-evaluator", config), process("alarmapi-notifier", config):
+            sample = [{"name": "temp", "dimensions": {}, "value": 80.0,
+                       "timestamp": int(time.time() * 1000) - 2000}]
+            api.post("/v2.0/metrics", json.dumps(sample), headers={"X-Auth-Token": "p1"},
+                     content_type="application/json", status=204)
+            (hook,) = receiver.wait_for(1)
+            (mail,) = smtp.wait_for(1)
+            assert poll(lambda: statuses(services.storage, alarm_id)["delivered"] == 3)
+    sent = hook.json()
+    assert (sent["alarm_id"], sent["previous"], sent["current"], sent["severity"]) == (
+        alarm_id, "insufficient data", "alarm", "moderate")
+    assert sent["reason"].startswith("Transition to alarm due to 1 samples outside")
+    assert mail["Subject"] == '[alarmapi] Alarm "hot" is now alarm (was insufficient data)'
+    assert f"Notifying alarm hot {alarm_id} of moderate priority" in \
+        config.with_suffix(".log").read_text()
+
+
+def test_kill_9_mid_delivery_delivers_again_with_the_same_key(tmp_path: pathlib.Path,
+                                                               pg_url: str) -> None:
+    api, services = make_api(pg_url)
+    storage = services.storage
+    with http_receiver() as receiver:
+        alarm = transition(storage, create_alarm(api, storage, [receiver.url]), "alarm")
+        config = write_config(tmp_path, pg_url, lease=2)
+        receiver.hold.clear()  # the first attempt hangs in the receiver
+        with process("alarmapi-notifier", config) as first:
+            assert len(receiver.wait_for(1)) == 1
+            first.kill()
+            first.wait(30)
+        receiver.hold.set()
+        assert statuses(storage, alarm.alarm_id) == {"pending": 1}
+        with process("alarmapi-notifier", config):
+            got = receiver.wait_for(2)
+            assert poll(lambda: statuses(storage, alarm.alarm_id) == {"delivered": 1})
+    assert len(got) == 2
+    assert got[0].headers["Idempotency-Key"] == got[1].headers["Idempotency-Key"]
+    (record,) = storage.outbox.records(alarm.alarm_id)
+    assert record.attempts == 2
+
+
+def test_receiver_down_for_a_while(tmp_path: pathlib.Path, pg_url: str) -> None:
+    api, services = make_api(pg_url)
+    storage = services.storage
+    receiver = HTTPReceiver()  # its port is closed until start()
+    actions = [f"{receiver.url}/{i}" for i in range(20)]
+    alarm = transition(storage, create_alarm(api, storage, actions), "alarm")
+    with process("alarmapi-notifier", write_config(tmp_path, pg_url)):
+        assert poll(lambda: all(d.attempts >= 2 for d in storage.outbox.records(
+            alarm.alarm_id)))
+        assert statuses(storage, alarm.alarm_id) == {"pending": 20}
+        receiver.start()
+        try:
+            assert poll(lambda: statuses(storage, alarm.alarm_id) == {"delivered": 20})
+        finally:
+            receiver.stop()
+    assert sorted(r.path for r in receiver.received) == sorted(f"/{i}" for i in range(20))
+
+
+def _sever_connections(url: str) -> int:
+    """Terminate every server connection to the test database (what clients see when
+    the server restarts)."""
+    engine = sa.create_engine(url)
+    with engine.connect() as conn:
+        count = conn.execute(sa.text(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()")).scalar_one()
+    engine.dispose()
+    return int(count)
+
+
+def test_database_connections_severed(tmp_path: pathlib.Path, pg_url: str) -> None:
+    api, services = make_api(pg_url)
+    storage = services.storage
+    with http_receiver() as receiver:
+        alarm = create_alarm(api, storage, [receiver.url + "/db"])
+        with process("alarmapi-notifier", write_config(tmp_path, pg_url)):
+            alarm = transition(storage, alarm, "alarm")
+            receiver.wait_for(1)
+            for state in ("ok", "alarm", "ok", "alarm"):
+                assert _sever_connections(pg_url) >= 1
+                alarm = transition(storage, alarm, state)
+            assert poll(lambda: statuses(storage, alarm.alarm_id) == {"delivered": 5})
+        keys = {r.headers["Idempotency-Key"] for r in receiver.received}
+    assert len(keys) == 5
+    assert [r.json()["current"] for r in receiver.received][-1] == "alarm"
+
+
+@pytest.mark.parametrize("backend", ["postgresql", "mysql"])
+def test_two_notifiers_share_without_double_delivery(tmp_path: pathlib.Path,
+                                                     backend: str) -> None:
+    with databases.database(backend) as url:
+        api, services = make_api(url)
+        storage = services.storage
+        with http_receiver() as receiver:
+            actions = [f"{receiver.url}/{i}" for i in range(300)]
+            alarm = create_alarm(api, storage, actions)
+            config = write_config(tmp_path, url, batch_size=20)
+            with process("alarmapi-notifier", config), process("alarmapi-notifier", config):
+                alarm = transition(storage, alarm, "alarm")
+                assert poll(lambda: statuses(storage, alarm.alarm_id) == {"delivered": 300})
+            keys = collections.Counter(r.headers["Idempotency-Key"]
+                                       for r in receiver.received)
+        storage.dispose()  # type: ignore[attr-defined]
+    assert len(keys) == 300 and set(keys.values()) == {1}
