@@ -49,7 +49,10 @@ class NotifierService:
         self.outbox = outbox
         self.dispatcher = dispatcher
         self.clock = clock
-        self.capacity = conf.notifier.workers
+        # Claimed deliveries wait in the pool's queue at most one round of attempts
+        # (leases stay far longer), and claims come in chunks, not one by one.
+        self.capacity = 2 * conf.notifier.workers
+        self.min_claim = max(1, conf.notifier.workers // 2)
         self.pool = concurrent.futures.ThreadPoolExecutor(conf.notifier.workers,
                                                           thread_name_prefix="deliver")
         self.totals = Totals()
@@ -109,7 +112,8 @@ class NotifierService:
         while not stop.is_set() or inflight:
             now = time.monotonic()
             free = self.capacity - len(inflight)
-            if not stop.is_set() and free > 0 and now >= next_claim:
+            if not stop.is_set() and now >= next_claim and (free >= self.min_claim
+                                                             or not inflight):
                 limit = min(free, self.conf.notifier.batch_size)
                 try:
                     routes = self.claim(limit)

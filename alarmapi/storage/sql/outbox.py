@@ -109,15 +109,19 @@ class SQLOutbox:
         if not updates:
             return 0
 
+        groups: dict[tuple[str, str, datetime.datetime], list[DeliveryUpdate]] = {}
+        for u in updates:
+            groups.setdefault((u.status.value, u.result, u.next_attempt_at or now), []).append(u)
+
         def work(conn: sa.Connection) -> int:
-            stmt = delivery_table.update().where(
-                _D.id == sa.bindparam("b_id"), _D.claim == sa.bindparam("b_claim")
-            ).values(status=sa.bindparam("b_status"), result=sa.bindparam("b_result"),
-                     next_attempt_at=sa.bindparam("b_next"), claim=None, updated_at=now)
-            written = conn.execute(stmt, [
-                {"b_id": u.id, "b_claim": u.claim, "b_status": u.status.value,
-                 "b_result": u.result, "b_next": u.next_attempt_at or now}
-                for u in updates]).rowcount
+            # Outcomes mostly repeat ("delivered after 1 attempt: HTTP 200 OK"): one
+            # UPDATE per distinct outcome instead of one per delivery.
+            written = 0
+            for (status, result, next_at), members in groups.items():
+                written += conn.execute(delivery_table.update().where(
+                    sa.tuple_(_D.id, _D.claim).in_([(u.id, u.claim) for u in members])
+                ).values(status=status, result=result, next_attempt_at=next_at, claim=None,
+                         updated_at=now)).rowcount
             repeats = [u for u in updates if u.repeat_at is not None]
             if repeats:
                 self._schedule_repeats(conn, repeats)
