@@ -95,7 +95,8 @@ def run(processes: int, count: int, workdir: pathlib.Path, workers: int) -> dict
         receiver.terminate()
         receiver.wait(30)
         storage.dispose()
-    return {"processes": processes, "workers": workers, "notifications": count, "seconds": round(elapsed, 2),
+    return {"processes": processes, "workers": workers, "notifications": count,
+            "seconds": round(elapsed, 2),
             "per_second": round(count / elapsed, 1),
             "notifier_cpu_s_per_1000": round(cpu / count * 1000, 3),
             "received": got["received"], "distinct_keys": got["keys"]}

@@ -7,6 +7,9 @@ import contextlib
 import dataclasses
 import http.server
 import json
+import pathlib
+import ssl
+import subprocess
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -37,8 +40,9 @@ class HTTPReceiver:
     ``hold`` is clear, requests wait for it (to catch a sender mid-delivery).
     """
 
-    def __init__(self, port: int | None = None) -> None:
+    def __init__(self, port: int | None = None, tls: ssl.SSLContext | None = None) -> None:
         self.port = port or free_port()
+        self.tls = tls
         self.received: list[Received] = []
         self.answers: list[int] = []
         self.hold = threading.Event()
@@ -50,7 +54,7 @@ class HTTPReceiver:
     @property
     def url(self) -> str:
         """Base URL."""
-        return f"http://127.0.0.1:{self.port}"
+        return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.port}"
 
     def start(self) -> HTTPReceiver:
         """Listen (again, on the same port)."""
@@ -75,6 +79,8 @@ class HTTPReceiver:
 
         server = http.server.ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
         server.daemon_threads = True
+        if self.tls is not None:
+            server.socket = self.tls.wrap_socket(server.socket, server_side=True)
         self._server = server
         self._thread = threading.Thread(target=server.serve_forever, daemon=True)
         self._thread.start()
@@ -101,10 +107,27 @@ class HTTPReceiver:
                 self.arrived.wait(min(left, 1.0))
 
 
+def self_signed(directory: pathlib.Path, name: str = "localhost") -> tuple[str, str]:
+    """A self-signed certificate for ``name`` (and 127.0.0.1): (cert path, key path)."""
+    cert, key = directory / f"{name}.crt", directory / f"{name}.key"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                    "-subj", f"/CN={name}", "-addext", f"subjectAltName=DNS:{name},IP:127.0.0.1",
+                    "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True)
+    return str(cert), str(key)
+
+
+def server_tls(cert: str, key: str) -> ssl.SSLContext:
+    """A server-side TLS context presenting ``cert``."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    return context
+
+
 @contextlib.contextmanager
-def http_receiver(port: int | None = None) -> Iterator[HTTPReceiver]:
-    """A running HTTPReceiver, stopped after."""
-    receiver = HTTPReceiver(port).start()
+def http_receiver(port: int | None = None, tls: ssl.SSLContext | None = None
+                  ) -> Iterator[HTTPReceiver]:
+    """A running HTTPReceiver (HTTPS with ``tls``), stopped after."""
+    receiver = HTTPReceiver(port, tls).start()
     try:
         yield receiver
     finally:

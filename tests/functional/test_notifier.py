@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+import pathlib
 import threading
 import uuid
 from collections.abc import Iterator
@@ -20,7 +21,13 @@ from alarmapi.notifier.service import NotifierService
 from alarmapi.storage.sql import SQLConnection
 from tests.conftest import make_api
 from tests.notifying import create_alarm, transition
-from tests.receivers import HTTPReceiver, http_receiver, smtp_receiver
+from tests.receivers import (
+    HTTPReceiver,
+    http_receiver,
+    self_signed,
+    server_tls,
+    smtp_receiver,
+)
 
 USER = {"X-User-Id": "u1", "X-Project-Id": "p1", "X-Roles": "reader,member"}
 TOKEN = {"X-Auth-Token": "p1"}
@@ -287,3 +294,22 @@ def test_purge_keeps_what_is_still_pending(storage: SQLConnection) -> None:
     waiting = rig.transition(rig.alarm(["http://127.0.0.1:9/never"]), "alarm")
     assert storage.outbox.purge(model.utcnow() + datetime.timedelta(seconds=1)) == 1
     assert rig.deliveries(done) == [] and len(rig.deliveries(waiting)) == 1
+
+
+def test_https_verification_ca_bundle_and_per_action_override(
+        storage: SQLConnection, tmp_path: pathlib.Path) -> None:
+    cert, key = self_signed(tmp_path)
+    with http_receiver(tls=server_tls(cert, key)) as receiver:
+        base = f"https://localhost:{receiver.port}"
+        rig = Rig(storage)
+        untrusted = rig.transition(rig.alarm([base + "/strict"]), "alarm")
+        lax = rig.transition(rig.alarm([base + "/lax?aodh-alarm-ssl-verify=0"]), "alarm")
+        rig.service.run_once()
+        assert "CERTIFICATE_VERIFY_FAILED" in rig.deliveries(untrusted)[0].result
+        assert rig.deliveries(lax)[0].status == "delivered"
+        trusting = Rig(storage, rest_notifier_ca_bundle_certificate_path=cert)
+        trusting.later(3600)
+        trusting.service.run_once()
+        assert rig.deliveries(untrusted)[0].status == "delivered"
+        assert sorted(r.path for r in receiver.received) == [
+            "/lax?aodh-alarm-ssl-verify=0", "/strict"]
