@@ -57,22 +57,26 @@ def populate(storage: SQLConnection, count: int) -> list[model.Alarm]:
     return alarms
 
 
-def breach_to_state(url: str, directory: pathlib.Path, tries: int = 5) -> list[float]:
+def breach_to_state(url: str, directory: pathlib.Path, interval: int, tries: int = 10,
+                    offset: int = 0) -> list[float]:
+    """Breach-to-state latencies with the daemon cycling every ``interval`` seconds
+    (3600: only the signal path acts; 1: a full cycle is always under way)."""
     storage = SQLConnection(url)
     config = directory / "evaluator.conf"
-    config.write_text(f"[database]\nconnection = {url}\n[evaluator]\nevaluation_interval = 3600\n")
+    config.write_text(f"[database]\nconnection = {url}\n[evaluator]\n"
+                      f"evaluation_interval = {interval}\n")
     process = subprocess.Popen([str(BIN / "alarmapi-evaluator"), "--config-file", str(config)],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     latencies = []
     try:
         time.sleep(3)  # let the first full cycle (at start) finish before measuring
         for n in range(tries):
-            alarm = make_alarm(1_000_000 + n, 1)
+            alarm = make_alarm(1_000_000 + offset + n, 1)
             alarm.rule["evaluation_periods"] = 1
             storage.create_alarm(alarm, history.record(
                 alarm, model.ChangeType.CREATION, {}, user_id="u", project_id="p0",
                 timestamp=alarm.timestamp))
-            metric = Metric("p0", "cpu", {"host": f"h{1_000_000 + n}"})
+            metric = Metric("p0", "cpu", {"host": f"h{1_000_000 + offset + n}"})
             start = time.monotonic()
             storage.metrics.ingest([Measurement(metric, int(time.time() * 1000), 99.0)])
             deadline = start + 30
@@ -106,16 +110,19 @@ def main() -> int:
                      cpu / max(report.evaluated, 1) * 1000))
     storage.dispose()
     with tempfile.TemporaryDirectory() as tmp:
-        latencies = breach_to_state(url, pathlib.Path(tmp))
+        between = breach_to_state(url, pathlib.Path(tmp), interval=3600)
+        during = breach_to_state(url, pathlib.Path(tmp), interval=1, offset=100)
     print(f"{args.alarms} threshold alarms on PostgreSQL, one metric each, 3 periods of data\n")
     print("| cycle | evaluated | transitions | wall s | evaluator CPU s per 1,000 |")
     print("| --- | ---: | ---: | ---: | ---: |")
     for label, evaluated, transitions, wall, per_k in rows:
         print(f"| {label} | {evaluated} | {transitions} | {wall:.2f} | {per_k:.3f} |")
-    if latencies:
-        print(f"\nbreach-to-state (alarmapi-evaluator running, {len(latencies)} breaches): "
-              f"median {statistics.median(latencies) * 1000:.0f} ms, "
-              f"max {max(latencies) * 1000:.0f} ms")
+    for label, latencies in (("one-hour cycle: signals between cycles", between),
+                             ("1 s cycle: full cycles always under way", during)):
+        if latencies:
+            print(f"\nbreach-to-state ({label}, {len(latencies)} breaches): "
+                  f"median {statistics.median(latencies) * 1000:.0f} ms, "
+                  f"max {max(latencies) * 1000:.0f} ms")
     return 0
 
 

@@ -23,6 +23,31 @@ from alarmapi.storage import get_connection
 LOG = log.getLogger(__name__)
 
 
+class SignalPoller:
+    """Re-judges the alarms whose metric just received data, every INTERVAL seconds:
+    between cycles and between the batches of a running cycle."""
+
+    INTERVAL = 0.25
+
+    def __init__(self, evaluator: Evaluator) -> None:
+        self.evaluator = evaluator
+        self.since_ms = int(time.time() * 1000)
+        self.last = time.monotonic()
+
+    def poll(self) -> None:
+        """Serve the signals that arrived since the last poll."""
+        self.last = time.monotonic()
+        _, self.since_ms = self.evaluator.run_signalled(self.since_ms)
+
+    def poll_if_due(self) -> None:
+        """Poll when INTERVAL has passed; a failure never stops the cycle under way."""
+        if time.monotonic() - self.last >= self.INTERVAL:
+            try:
+                self.poll()
+            except Exception:
+                LOG.exception("serving metric signals failed")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run cycles until stopped."""
     conf = alarmapi_conf.for_command(argv)
@@ -48,21 +73,20 @@ def main(argv: list[str] | None = None) -> int:
     evaluator = Evaluator(storage, ingestion_lag_s=conf.evaluator.additional_ingestion_lag,
                           batch_size=conf.evaluator.batch_size, gnocchi=gnocchi,
                           partition=partition)
-    since_ms = int(time.time() * 1000)
+    signals = SignalPoller(evaluator)
     next_cycle = time.monotonic()
     while not stop.is_set():
         try:
             if time.monotonic() >= next_cycle:
                 started = time.monotonic()
                 next_cycle = started + conf.evaluator.evaluation_interval
-                report = evaluator.run_cycle()
+                report = evaluator.run_cycle(between_batches=signals.poll_if_due)
                 LOG.info("cycle: %s in %.2f s", report, time.monotonic() - started)
             else:
-                # Between cycles: alarms whose metric just received data, within ~0.25 s.
-                _, since_ms = evaluator.run_signalled(since_ms)
+                signals.poll()
         except Exception:  # the storage may be down: try again shortly
             LOG.exception("evaluation failed")
-        stop.wait(0.25)
+        stop.wait(SignalPoller.INTERVAL)
     if isinstance(partition, HashRing):
         partition.stop()
     return 0

@@ -1,4 +1,5 @@
-"""alarmapi-expirer: apply the retention of measurements and of alarm history.
+"""alarmapi-expirer: apply the retention of measurements, alarm history and finished
+notifications.
 
 Every expired row goes, in bounded batches (Aodh's expirer stops after its first batch
 of 100).
@@ -20,7 +21,7 @@ LOG = log.getLogger(__name__)
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Delete expired measurements and history; print what was removed."""
+    """Delete expired measurements, history and notifications; print what was removed."""
     conf = alarmapi_conf.for_command(argv)
     storage = SQLConnection(conf.database.connection)
     try:
@@ -31,10 +32,16 @@ def main(argv: list[str] | None = None) -> int:
         if ttl > 0:
             history = expiry.expire_history(storage.engine,
                                             utcnow() - datetime.timedelta(seconds=ttl))
+        notifications = 0
+        ttl = conf.notifier.delivery_time_to_live
+        if ttl > 0:
+            notifications = storage.outbox.purge(utcnow() - datetime.timedelta(seconds=ttl))
     finally:
         storage.dispose()
-    LOG.info("expired %d measurements and %d history records", measurements, history)
-    print(f"expired {measurements} measurements and {history} history records")
+    summary = (f"expired {measurements} measurements, {history} history records and "
+               f"{notifications} notifications")
+    LOG.info(summary)
+    print(summary)
     return 0
 
 

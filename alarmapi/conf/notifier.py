@@ -58,6 +58,10 @@ OPTS = [
                default="https://events.pagerduty.com/v2/enqueue",
                help="PagerDuty Events API v2 endpoint PAGERDUTY notification methods "
                "send to."),
+    cfg.IntOpt("delivery_time_to_live", default=30 * 86400, min=-1,
+               help="Seconds notifications and the outcome of their deliveries are kept "
+               "once every delivery is done (alarmapi-expirer removes them); -1 keeps "
+               "them for ever."),
     cfg.ListOpt("valid_notification_periods", item_type=cfg.types.Integer(min=0),
                 default=[0, 60],
                 help="Periods (seconds) a WEBHOOK notification method may re-send at "

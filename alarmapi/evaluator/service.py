@@ -53,8 +53,9 @@ class Evaluator:
         self.lag_ms = ingestion_lag_s * 1000
         self.batch_size = batch_size
 
-    def run_cycle(self) -> CycleReport:
-        """Evaluate every due alarm once."""
+    def run_cycle(self, between_batches: Callable[[], None] | None = None) -> CycleReport:
+        """Evaluate every due alarm once; ``between_batches`` runs after each batch (the
+        daemon serves metric signals there, so a long cycle does not delay them)."""
         report = CycleReport()
         self.partition.refresh()
         if self.gnocchi is not None:
@@ -70,6 +71,8 @@ class Evaluator:
             self._run_batch(batch, now, report)
             if len(batch) < self.batch_size:
                 break
+            if between_batches is not None:
+                between_batches()
         return report
 
     def run_signalled(self, since_ms: int, min_gap_s: float = 1.0) -> tuple[CycleReport, int]:

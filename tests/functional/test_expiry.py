@@ -48,10 +48,20 @@ def test_expirer_command(tmp_path: object) -> None:
     metric = Metric("t", "m", {})
     storage.metrics.ingest([Measurement(metric, 1_000_000_000_000, 1.0),
                             Measurement(metric, 4_000_000_000_000, 2.0)])
+    import datetime
+
+    from alarmapi import model
+    from alarmapi.storage.sql import outbox
+
+    with storage.engine.begin() as conn:
+        for days in (40, 1):  # the default keeps finished notifications 30 days
+            when = model.utcnow() - datetime.timedelta(days=days)
+            outbox.enqueue(conn, model.Notification("a", "p", "n", "low", "ok", "alarm",
+                                                    "r", {}, [], when))
     storage.dispose()
     config = directory / "alarmapi.conf"
     config.write_text(f"[database]\nconnection = {url}\n[metrics]\nretention_days = 1\n")
     binary = pathlib.Path(sys.executable).parent / "alarmapi-expirer"
     out = subprocess.run([str(binary), "--config-file", str(config)], check=True,
                          capture_output=True, text=True).stdout
-    assert "expired 1 measurements and 0 history records" in out
+    assert "expired 1 measurements, 0 history records and 1 notifications" in out

@@ -74,3 +74,21 @@ def test_json_output_and_tenancy(base_url: str) -> None:
     assert [m["name"] for m in data] == ["tenant_metric"]
     other: Any = json.loads(monasca(base_url, "-j", "metric-list", tenant="tenant-y"))
     assert other == []
+
+
+def test_seed_notification_examples(base_url: str) -> None:
+    tenant = "notif-tenant"
+    created = json.loads(monasca(base_url, "notification-create", "cindyemail1", "EMAIL",
+                                 "cindy.employee@hp.com", tenant=tenant))
+    assert (created["name"], created["type"], created["address"]) == (
+        "cindyemail1", "EMAIL", "cindy.employee@hp.com")
+    listed = rows(monasca(base_url, "notification-list", tenant=tenant))
+    assert listed == [["cindyemail1", created["id"], "EMAIL", "cindy.employee@hp.com"]]
+    shown = monasca(base_url, "notification-show", created["id"], tenant=tenant)
+    assert "cindy.employee@hp.com" in shown
+    updated = json.loads(monasca(base_url, "notification-update", created["id"], "cindy2",
+                                 "EMAIL", "cindy@example.org", tenant=tenant))
+    assert (updated["name"], updated["address"]) == ("cindy2", "cindy@example.org")
+    assert "Successfully deleted notification" in monasca(
+        base_url, "notification-delete", created["id"], tenant=tenant)
+    assert rows(monasca(base_url, "notification-list", tenant=tenant)) == []
