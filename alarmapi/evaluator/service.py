@@ -21,6 +21,7 @@ from alarmapi.evaluator.outcome import Evaluation, Transition, decide
 from alarmapi.evaluator.partition import Everything, Partition
 from alarmapi.metrics.windows import UnusableRule, window_for_rule
 from alarmapi.storage import Connection
+from alarmapi.storage.base import StateChange
 
 LOG = logging.getLogger(__name__)
 #: The evaluator records its transitions as this user (Aodh leaves them empty).
@@ -107,20 +108,38 @@ class Evaluator:
         report.skipped += len(mine) - len(due)
         verdicts = self._threshold_verdicts(
             [a for a in due if a.type == rule_types.THRESHOLD], now)
+        changes = []
         for alarm in due:
             try:
                 verdict = verdicts.get(alarm.alarm_id) or self._verdict(alarm, now)
                 report.evaluated += 1
                 transition = decide(alarm.state, verdict, alarm.repeat_actions)
                 if transition is not None:
-                    if self._persist(alarm, transition, now):
-                        report.transitions += 1
-                    else:
-                        report.lost_races += 1
+                    changes.append(self._state_change(alarm, transition, now))
             except Exception:  # one bad alarm never stops a cycle
                 report.failed += 1
                 LOG.exception("evaluation of alarm %s failed", alarm.alarm_id)
+        self._persist_all(changes, report)
         self.storage.mark_evaluated([a.alarm_id for a in due], now)
+
+    def _persist_all(self, changes: list[StateChange], report: CycleReport) -> None:
+        """A batch's transitions in one transaction; one by one if that fails, so
+        one bad record never loses the others."""
+        try:
+            results = self.storage.record_transitions(changes)
+        except Exception:
+            LOG.exception("recording %d transitions together failed; one by one now",
+                          len(changes))
+            results = []
+            for change in changes:
+                try:
+                    results.append(self.storage.record_transitions([change])[0])
+                except Exception:
+                    report.failed += 1
+                    LOG.exception("recording the transition of %s failed",
+                                  change.alarm.alarm_id)
+        report.transitions += sum(results)
+        report.lost_races += len(results) - sum(results)
 
     def _end_ms(self, now: datetime.datetime) -> int:
         return int(now.replace(tzinfo=datetime.UTC).timestamp() * 1000) - self.lag_ms
@@ -157,6 +176,12 @@ class Evaluator:
 
     def _persist(self, alarm: model.Alarm, transition: Transition, now: datetime.datetime
                  ) -> bool:
+        """Record one transition; False when the state moved meanwhile."""
+        return self.storage.record_transitions([self._state_change(alarm, transition,
+                                                                   now)])[0]
+
+    def _state_change(self, alarm: model.Alarm, transition: Transition,
+                      now: datetime.datetime) -> StateChange:
         change = None
         if not transition.repeated:
             change = history.record(
@@ -169,5 +194,5 @@ class Evaluator:
             alarm.alarm_id, alarm.project_id, alarm.name, alarm.severity, transition.previous,
             transition.current, transition.reason, transition.reason_data, actions, now,
         ) if actions else None
-        return self.storage.record_transition(alarm, transition.current, transition.reason,
-                                              now, change, notification)
+        return StateChange(alarm, transition.current, transition.reason, now, change,
+                           notification)

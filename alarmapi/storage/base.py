@@ -157,6 +157,19 @@ class NotificationMethodStore(Protocol):
     def delete(self, method_id: str, project_id: str) -> bool: ...
 
 
+@dataclasses.dataclass
+class StateChange:
+    """A state compare-and-swapped from ``alarm.state``, with its history record and
+    notification (either may be None)."""
+
+    alarm: Alarm
+    state: str
+    reason: str
+    when: datetime.datetime
+    change: AlarmChange | None
+    notification: Notification | None
+
+
 class Connection(abc.ABC):
     """What the API and the evaluator need from storage.
 
@@ -217,11 +230,16 @@ class Connection(abc.ABC):
         """Record when these alarms were last evaluated."""
 
     @abc.abstractmethod
+    def record_transitions(self, changes: list[StateChange]) -> list[bool]:
+        """Record state changes in one transaction; each is False when its alarm's
+        state moved meanwhile (and nothing of it is written)."""
+
     def record_transition(self, alarm: Alarm, state: str, reason: str,
                           when: datetime.datetime, change: AlarmChange | None,
                           notification: Notification | None) -> bool:
-        """Compare-and-swap the state from ``alarm.state`` together with its history
-        record and notification; False when the state moved meanwhile."""
+        """Record one state change (see record_transitions)."""
+        return self.record_transitions([StateChange(alarm, state, reason, when, change,
+                                                    notification)])[0]
 
     @abc.abstractmethod
     def delete_alarm(self, alarm_id: str, project_id: str | None = None) -> bool:

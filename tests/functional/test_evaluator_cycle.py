@@ -139,3 +139,22 @@ def test_signalled_alarms_are_judged_between_cycles(storage: SQLConnection) -> N
     again, _ = evaluator.run_signalled(since)
     assert again.evaluated == 0  # at most one evaluation per alarm per second
     services.storage.dispose()  # type: ignore[attr-defined]
+
+
+def test_a_batch_of_transitions_keeps_the_ones_that_did_not_race(storage: SQLConnection
+                                                                  ) -> None:
+    from alarmapi.evaluator.outcome import Transition
+
+    api, services = make_api(storage.url)
+    raced, clean = create(api), create(api)
+    stale = [storage.get_alarm(raced), storage.get_alarm(clean)]
+    api.put_json(f"/v2/alarms/{raced}/state", "ok", headers=USER)
+    evaluator = Evaluator(storage, clock=lambda: NOW)
+    changes = [evaluator._state_change(a, Transition("insufficient data", "alarm", "r", {}),
+                                       NOW) for a in stale if a is not None]
+    assert storage.record_transitions(changes) == [False, True]
+    assert (state(api, raced), state(api, clean)) == ("ok", "alarm")
+    assert storage.outbox.records(raced) == [] and len(storage.outbox.records(clean)) == 1
+    history = api.get(f"/v2/alarms/{clean}/history", headers=USER).json
+    assert history[0]["type"] == "state transition"
+    services.storage.dispose()  # type: ignore[attr-defined]

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 import sqlalchemy as sa
 
 from alarmapi.errors import AlarmNotFound
-from alarmapi.model import Alarm, AlarmChange, Notification
+from alarmapi.model import Alarm, AlarmChange
 from alarmapi.storage import base
 from alarmapi.storage.models import (
     alarm_table,
@@ -28,6 +28,10 @@ _HISTORY_DEFAULT_SORT = (base.SortKey("timestamp", "desc"),)
 
 def _to_change(row: Any) -> AlarmChange:
     return AlarmChange(**row._mapping)
+
+
+class _StateMoved(Exception):
+    """Some alarm of a batch of transitions changed state meanwhile."""
 
 
 class SQLConnection(base.Connection):
@@ -129,11 +133,21 @@ class SQLConnection(base.Connection):
     def mark_evaluated(self, alarm_ids: list[str], when: datetime.datetime) -> None:
         self._write(lambda conn: transitions.mark_evaluated(conn, alarm_ids, when))
 
-    def record_transition(self, alarm: Alarm, state: str, reason: str,
-                          when: datetime.datetime, change: AlarmChange | None,
-                          notification: Notification | None) -> bool:
-        return self._write(lambda conn: transitions.record(
-            conn, alarm, state, reason, when, change, notification))
+    def record_transitions(self, changes: list[base.StateChange]) -> list[bool]:
+        if not changes:
+            return []
+
+        def together(conn: sa.Connection) -> list[bool]:
+            if not transitions.record_many(conn, changes):
+                raise _StateMoved  # roll back; then change by change below
+            return [True] * len(changes)
+
+        try:
+            return self._write(together)
+        except _StateMoved:
+            return self._write(lambda conn: [transitions.record(
+                conn, c.alarm, c.state, c.reason, c.when, c.change, c.notification)
+                for c in changes])
 
     # History
 

@@ -10,6 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from alarmapi.model import Alarm, AlarmChange, Notification
+from alarmapi.storage.base import StateChange
 from alarmapi.storage.models import alarm_table, history_table
 from alarmapi.storage.sql import alarms, outbox
 
@@ -51,4 +52,39 @@ def record(conn: sa.Connection, alarm: Alarm, state: str, reason: str,
         conn.execute(history_table.insert().values(**dataclasses.asdict(change)))
     if notification is not None:
         outbox.enqueue(conn, notification)
+    return True
+
+
+_A = alarm_table.c
+_MOVE = alarm_table.update().where(
+    _A.alarm_id == sa.bindparam("b_id"), _A.state == sa.bindparam("b_expected")).values(
+    state=sa.bindparam("b_state"), state_reason=sa.bindparam("b_reason"),
+    state_timestamp=sa.bindparam("b_when"), evaluate_timestamp=sa.bindparam("b_when"))
+_STAY = alarm_table.update().where(
+    _A.alarm_id == sa.bindparam("b_id"), _A.state == sa.bindparam("b_expected")).values(
+    evaluate_timestamp=sa.bindparam("b_when"))
+
+
+def record_many(conn: sa.Connection, changes: list[StateChange]) -> bool:
+    """Write every change with a few statements (executemany); False when some state
+    moved meanwhile, and the caller must then roll back and use ``record`` per change."""
+    moving = [c for c in changes if c.state != c.alarm.state]
+    staying = [c for c in changes if c.state == c.alarm.state]
+    written = 0
+    if moving:
+        written += conn.execute(_MOVE, [
+            {"b_id": c.alarm.alarm_id, "b_expected": c.alarm.state, "b_state": c.state,
+             "b_reason": c.reason, "b_when": c.when} for c in moving]).rowcount
+    if staying:
+        written += conn.execute(_STAY, [
+            {"b_id": c.alarm.alarm_id, "b_expected": c.alarm.state, "b_when": c.when}
+            for c in staying]).rowcount
+    if written != len(changes):
+        return False
+    records = [dataclasses.asdict(c.change) for c in changes if c.change is not None]
+    if records:
+        conn.execute(history_table.insert(), records)
+    for c in changes:
+        if c.notification is not None:
+            outbox.enqueue(conn, c.notification)
     return True
