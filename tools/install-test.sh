@@ -20,5 +20,7 @@ if [ ! -x "$PEER_HOME/gnocchi-venv/bin/gnocchi-api" ]; then
   "$PEER_HOME/gnocchi-venv/bin/python" -m pip install -q 'gnocchi[postgresql,file]==4.7.1' \
       psycopg2-binary uwsgi
 fi
+# A real Keystone 30 for the trust+http tests (tools/keystone_peer.sh starts it).
+bash tools/keystone_peer.sh install
 # The seed's client, python-monascaclient 1.0.1 (patched to run on Python 3.11).
 bash ../shared/peer/monasca/install_seed_client.sh

@@ -4,16 +4,20 @@ trust named in the URL's user part (``trust+https://<trust id>@host/path``), as 
 
 from __future__ import annotations
 
+import collections
 import threading
 import urllib.parse
 from typing import Any
 
 from keystoneauth1 import exceptions as ka_exceptions
 from keystoneauth1 import loading as ka_loading
+from keystoneauth1.identity import v3
+from oslo_config import cfg
 
 from alarmapi.conf import service_credentials
 from alarmapi.deliveries import Delivery
 from alarmapi.notifier.base import Outcome
+from alarmapi.notifier.http_client import HTTPClient
 from alarmapi.notifier.rest import RestNotifier
 
 
@@ -23,10 +27,17 @@ def plain_action(action: urllib.parse.SplitResult) -> urllib.parse.SplitResult:
     return action._replace(scheme=action.scheme.removeprefix("trust+"), netloc=netloc)
 
 
+#: Trusts whose sessions (and tokens) are kept.
+MAX_TRUSTS = 1024
+
+
 class TrustNotifier(RestNotifier):
     """POSTs with a token redeemed from the action's trust."""
 
-    _lock = threading.Lock()
+    def __init__(self, conf: cfg.ConfigOpts, http: HTTPClient) -> None:
+        super().__init__(conf, http)
+        self._lock = threading.Lock()
+        self._sessions: collections.OrderedDict[str, Any] = collections.OrderedDict()
 
     def notify(self, action: urllib.parse.SplitResult, delivery: Delivery) -> Outcome:
         if self.conf.api.auth_mode != "keystone":
@@ -43,10 +54,20 @@ class TrustNotifier(RestNotifier):
         return self.post(plain_action(action), delivery, {"X-Auth-Token": token})
 
     def token(self, trust_id: str) -> str:
-        """A token of the service user scoped by the trust."""
-        with self._lock:  # option registration by the loader is not thread-safe
-            auth: Any = ka_loading.load_auth_from_conf_options(
-                self.conf, service_credentials.GROUP, trust_id=trust_id)
-            session = ka_loading.load_session_from_conf_options(
-                self.conf, service_credentials.GROUP, auth=auth)
+        """A token of the service user scoped by the trust (kept by keystoneauth until
+        it nears expiry)."""
+        with self._lock:
+            session = self._sessions.get(trust_id)
+            if session is None:
+                opts = self.conf.service_credentials
+                # Scoped by the trust alone: no project, as keystone requires.
+                auth = v3.Password(auth_url=opts.auth_url, username=opts.username,
+                                   password=opts.password, user_id=opts.user_id,
+                                   user_domain_id=opts.user_domain_id,
+                                   user_domain_name=opts.user_domain_name, trust_id=trust_id)
+                session = ka_loading.load_session_from_conf_options(
+                    self.conf, service_credentials.GROUP, auth=auth)
+                self._sessions[trust_id] = session
+                while len(self._sessions) > MAX_TRUSTS:
+                    self._sessions.popitem(last=False)
         return str(session.get_token())
