@@ -5,15 +5,13 @@ SIGTERM/SIGINT stop it after the cycle under way; SIGHUP re-reads the config fil
 
 from __future__ import annotations
 
-import signal
 import sys
-import threading
 import time
-from typing import Any
 
 from oslo_log import log
 
 from alarmapi import conf as alarmapi_conf
+from alarmapi.cmd import daemon
 from alarmapi.evaluator.gnocchi import GnocchiSource
 from alarmapi.evaluator.partition import Everything, HashRing, Partition
 from alarmapi.evaluator.service import Evaluator
@@ -54,22 +52,11 @@ def main(argv: list[str] | None = None) -> int:
     storage = get_connection(conf.database.connection)
     client = from_config(conf)
     gnocchi = GnocchiSource(client, conf.evaluator.additional_ingestion_lag) if client else None
-    stop = threading.Event()
     partition: Partition = Everything()
     if conf.evaluator.coordination_url:
         partition = HashRing(conf.evaluator.coordination_url)
 
-    def on_stop(signum: int, _frame: Any) -> None:
-        LOG.info("signal %d: stopping after this cycle", signum)
-        stop.set()
-
-    def on_reload(_signum: int, _frame: Any) -> None:
-        conf.reload_config_files()
-        LOG.info("configuration reloaded")
-
-    signal.signal(signal.SIGTERM, on_stop)
-    signal.signal(signal.SIGINT, on_stop)
-    signal.signal(signal.SIGHUP, on_reload)
+    stop = daemon.stop_event(conf, "stopping after this cycle")
     evaluator = Evaluator(storage, ingestion_lag_s=conf.evaluator.additional_ingestion_lag,
                           batch_size=conf.evaluator.batch_size, gnocchi=gnocchi,
                           partition=partition)

@@ -6,9 +6,7 @@ SIGTERM/SIGINT stop it after the attempts under way; SIGHUP re-reads the config 
 
 from __future__ import annotations
 
-import signal
 import sys
-import threading
 from typing import Any
 
 from oslo_log import log
@@ -16,6 +14,7 @@ from oslo_log import log
 import alarmapi
 from alarmapi import conf as alarmapi_conf
 from alarmapi import destinations
+from alarmapi.cmd import daemon
 from alarmapi.notifier.dispatch import Dispatcher, load_notifiers
 from alarmapi.notifier.http_client import HTTPClient, TLSOptions
 from alarmapi.notifier.service import NotifierService
@@ -48,19 +47,8 @@ def main(argv: list[str] | None = None) -> int:
     """Deliver until stopped."""
     conf = alarmapi_conf.for_command(argv)
     service = build_service(conf)
-    stop = threading.Event()
 
-    def on_stop(signum: int, _frame: Any) -> None:
-        LOG.info("signal %d: stopping after the deliveries under way", signum)
-        stop.set()
-
-    def on_reload(_signum: int, _frame: Any) -> None:
-        conf.reload_config_files()
-        LOG.info("configuration reloaded")
-
-    signal.signal(signal.SIGTERM, on_stop)
-    signal.signal(signal.SIGINT, on_stop)
-    signal.signal(signal.SIGHUP, on_reload)
+    stop = daemon.stop_event(conf, "stopping after the deliveries under way")
     LOG.info("notifier started with %d workers", conf.notifier.workers)
     service.run(stop)
     service.close()
