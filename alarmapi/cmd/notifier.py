@@ -6,7 +6,9 @@ SIGTERM/SIGINT stop it after the attempts under way; SIGHUP re-reads the config 
 
 from __future__ import annotations
 
+import datetime
 import sys
+from collections.abc import Callable
 from typing import Any
 
 from oslo_log import log
@@ -15,10 +17,11 @@ import alarmapi
 from alarmapi import conf as alarmapi_conf
 from alarmapi import destinations
 from alarmapi.cmd import daemon
+from alarmapi.model import utcnow
 from alarmapi.notifier.dispatch import Dispatcher, load_notifiers
 from alarmapi.notifier.http_client import HTTPClient, TLSOptions
 from alarmapi.notifier.service import NotifierService
-from alarmapi.storage import get_connection
+from alarmapi.storage import Connection, get_connection
 
 LOG = log.getLogger(__name__)
 
@@ -35,12 +38,14 @@ def build_http_client(conf: Any) -> HTTPClient:
         user_agent=f"alarmapi-notifier/{alarmapi.__version__}")
 
 
-def build_service(conf: Any) -> NotifierService:
-    """A notifier on the configured database, with every installed plugin."""
-    storage = get_connection(conf.database.connection)
+def build_service(conf: Any, storage: Connection | None = None,
+                  clock: Callable[[], datetime.datetime] = utcnow) -> NotifierService:
+    """A notifier with every installed plugin, on ``storage`` (default: the configured
+    database)."""
+    storage = storage or get_connection(conf.database.connection)
     notifiers = load_notifiers(conf, build_http_client(conf))
     return NotifierService(conf, storage.outbox,
-                           Dispatcher(conf, notifiers, storage.methods.get_many))
+                           Dispatcher(conf, notifiers, storage.methods.get_many), clock)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -174,12 +174,6 @@ class Evaluator:
         # Without a Gnocchi (or for prometheus leaves): no verdict, the state stays.
         return Evaluation(None, f"{rule.get('type')} rules cannot be evaluated here", {})
 
-    def _persist(self, alarm: model.Alarm, transition: Transition, now: datetime.datetime
-                 ) -> bool:
-        """Record one transition; False when the state moved meanwhile."""
-        return self.storage.record_transitions([self._state_change(alarm, transition,
-                                                                   now)])[0]
-
     def _state_change(self, alarm: model.Alarm, transition: Transition,
                       now: datetime.datetime) -> StateChange:
         change = None

@@ -1,4 +1,5 @@
-"""log:// and test:// actions (admin-only, as in Aodh)."""
+"""Actions that reach no receiver: log:// and test:// (admin-only, as in Aodh), and
+the schemes the API accepts for compatibility but nothing delivers (zaqar)."""
 
 from __future__ import annotations
 

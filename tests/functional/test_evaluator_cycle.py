@@ -98,8 +98,9 @@ def test_a_state_set_meanwhile_wins(storage: SQLConnection) -> None:
     assert stale is not None
     from alarmapi.evaluator.outcome import Transition
 
-    assert not evaluator._persist(stale, Transition("insufficient data", "alarm", "r", {}),
-                                  NOW)
+    change = evaluator._state_change(stale, Transition("insufficient data", "alarm", "r", {}),
+                                     NOW)
+    assert storage.record_transitions([change]) == [False]
     assert state(api, alarm_id) == "ok"
     assert storage.outbox.records(alarm_id) == []
     services.storage.dispose()  # type: ignore[attr-defined]

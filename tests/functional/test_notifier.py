@@ -14,9 +14,8 @@ from typing import Any
 import pytest
 
 from alarmapi import model
-from alarmapi.cmd.notifier import build_http_client
+from alarmapi.cmd.notifier import build_service
 from alarmapi.deliveries import DeliveryStatus, DeliveryUpdate
-from alarmapi.notifier.dispatch import Dispatcher, load_notifiers
 from alarmapi.notifier.service import NotifierService
 from alarmapi.storage.sql import SQLConnection
 from tests.conftest import make_api
@@ -54,10 +53,7 @@ class Rig:
         self.service = self.notifier()
 
     def notifier(self) -> NotifierService:
-        notifiers = load_notifiers(self.conf, build_http_client(self.conf))
-        return NotifierService(self.conf, self.storage.outbox,
-                               Dispatcher(self.conf, notifiers, self.storage.methods.get_many),
-                               clock=lambda: self.now)
+        return build_service(self.conf, self.storage, clock=lambda: self.now)
 
     def alarm(self, actions: list[str]) -> model.Alarm:
         return create_alarm(self.api, self.storage, actions)

@@ -13,9 +13,7 @@ from keystoneauth1 import session as ka_session
 from keystoneauth1.identity import v3
 
 from alarmapi import conf as alarmapi_conf
-from alarmapi.cmd.notifier import build_http_client
-from alarmapi.notifier.dispatch import Dispatcher, load_notifiers
-from alarmapi.notifier.service import NotifierService
+from alarmapi.cmd.notifier import build_service
 from tests import databases
 from tests.conftest import make_api
 from tests.integration.live import free_port
@@ -83,9 +81,7 @@ def test_trust_action_posts_with_a_trust_scoped_token(keystone: str) -> None:
         for name, value in (("auth_url", keystone), ("username", "alarmapi"),
                             ("password", "pw2"), ("user_domain_id", "default")):
             conf.set_override(name, value, "service_credentials")
-        notifier = NotifierService(conf, storage.outbox, Dispatcher(
-            conf, load_notifiers(conf, build_http_client(conf)), storage.methods.get_many))
-        notifier.run_once()
+        build_service(conf, storage).run_once()
         (got,) = receiver.received
         (record,) = storage.outbox.records(alarm.alarm_id)
         assert record.status == "delivered", record.result
@@ -111,9 +107,7 @@ def test_unknown_trust_fails_with_keystones_reason(keystone: str) -> None:
         for name, value in (("auth_url", keystone), ("username", "admin"),
                             ("password", "secret"), ("user_domain_id", "default")):
             conf.set_override(name, value, "service_credentials")
-        NotifierService(conf, storage.outbox, Dispatcher(
-            conf, load_notifiers(conf, build_http_client(conf)), storage.methods.get_many)
-        ).run_once()
+        build_service(conf, storage).run_once()
         (record,) = storage.outbox.records(alarm.alarm_id)
         assert record.status == "failed"
         assert "trust no-such-trust cannot be redeemed" in record.result

@@ -26,7 +26,9 @@ class ActionRules:
         """Raise ClientError when ``action`` may not be used by ``project_id``."""
         url = action.geturl()
         if action.scheme in NETWORK_SCHEMES:
-            self.check_destination(url)
+            reason = self.refusal(url)
+            if reason is not None:
+                raise errors.ClientError(f"Action {url} is not allowed: {reason}")
         elif action.scheme == "mailto":
             addresses = [a for a in action.path.split(",") if a.strip()]
             if not addresses or not all(methods.is_email(a.strip()) for a in addresses):
@@ -38,15 +40,16 @@ class ActionRules:
                 raise errors.ClientError(
                     f"Action {url}: notification method {method_id} does not exist")
 
-    def check_destination(self, url: str) -> None:
-        """Raise ClientError when ``url``'s host is in a denied network."""
+    def refusal(self, url: str) -> str | None:
+        """Why ``url``'s host may not be called (a denied network, a bad port), or None."""
         parts = urllib.parse.urlsplit(url)
         scheme = parts.scheme.removeprefix("trust+")
         try:
             port = parts.port or _DEFAULT_PORTS.get(scheme, 80)
-        except ValueError as exc:
-            raise errors.ClientError(f"Action {url} has an invalid port") from exc
+        except ValueError:
+            return "the port is invalid"
         try:
             destinations.check_host(parts.hostname, port, self.denied)
         except destinations.DeniedDestination as exc:
-            raise errors.ClientError(f"Action {url} is not allowed: {exc}") from exc
+            return str(exc)
+        return None

@@ -9,7 +9,7 @@ from typing import Any
 import pecan
 import webob
 
-from alarmapi import errors, model
+from alarmapi import model
 from alarmapi import notification_methods as methods
 from alarmapi.api.v2_0.base import context, endpoint, integer, page
 from alarmapi.metrics.errors import MetricsError
@@ -41,11 +41,9 @@ def _checked(ctx: Any, body: dict[str, Any]) -> tuple[str, str, str, int]:
     except InvalidMethod as exc:
         raise MetricsError(str(exc), 400) from exc
     if kind is methods.MethodType.WEBHOOK:
-        try:
-            ctx.services.action_rules.check_destination(address)
-        except errors.ClientError as exc:
-            raise MetricsError(f"Address {address} is not allowed: {exc.__cause__}",
-                               400) from exc
+        reason = ctx.services.action_rules.refusal(address)
+        if reason is not None:
+            raise MetricsError(f"Address {address} is not allowed: {reason}", 400)
     return name, kind.value, address, period
 
 
@@ -75,6 +73,10 @@ def _sort_by(value: str | None) -> list[tuple[str, str]]:
     return keys
 
 
+def _missing(method_id: str) -> MetricsError:
+    return MetricsError(f"No notification method {method_id} exists", 404)
+
+
 class NotificationMethodController:
     """/v2.0/notification-methods/{id}."""
 
@@ -84,7 +86,7 @@ class NotificationMethodController:
     def _existing(self, ctx: Any) -> NotificationMethod:
         method = ctx.storage.methods.get(self.method_id, ctx.caller.project_id)
         if method is None:
-            raise MetricsError(f"No notification method {self.method_id} exists", 404)
+            raise _missing(self.method_id)
         return method
 
     @endpoint()
@@ -99,7 +101,7 @@ class NotificationMethodController:
         if verb == "DELETE":
             ctx.enforce("notification_methods:delete", target)
             if not ctx.storage.methods.delete(self.method_id, str(ctx.caller.project_id)):
-                raise MetricsError(f"No notification method {self.method_id} exists", 404)
+                raise _missing(self.method_id)
             return webob.Response(status=204)
         if verb not in ("PUT", "PATCH"):
             raise MetricsError(f"{verb} is not allowed here", 405)
@@ -114,7 +116,7 @@ class NotificationMethodController:
                                      period, existing.created_at, model.utcnow())
         try:
             if not ctx.storage.methods.update(updated):
-                raise MetricsError(f"No notification method {self.method_id} exists", 404)
+                raise _missing(self.method_id)
         except DuplicateName as exc:
             raise _conflict(exc) from exc
         return _render(updated, pecan.request.path_url)
