@@ -63,6 +63,9 @@ ALARM_FIELDS = (
     "rule",
 )
 
+#: Alarm attributes only the Monasca v2.0 API shows (kept across /v2 replaces).
+MONASCA_FIELDS = ("actions_enabled", "expression", "monasca_severity")
+
 
 def utcnow() -> datetime.datetime:
     """Return the current UTC time as a naive datetime, as Aodh stores it."""
@@ -92,6 +95,13 @@ class Alarm:
     state_reason: str = NOT_EVALUATED_REASON
     severity: str = Severity.LOW.value
     evaluate_timestamp: datetime.datetime | None = None
+    #: False: state changes are recorded but notify nobody (Monasca's actions_enabled).
+    actions_enabled: bool = True
+    #: The Monasca expression the rule was written as; shown while it still describes
+    #: the rule (see alarmapi.expressions).
+    expression: str | None = None
+    #: The Monasca severity word it was given (HIGH has no Aodh severity of its own).
+    monasca_severity: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """Return the alarm's fields as a dict (rule and lists copied)."""
@@ -134,6 +144,9 @@ class Notification:
 
 
 def actions_for(alarm: Alarm, state: str) -> list[str]:
-    """The action URLs an alarm runs on entering ``state``."""
+    """The action URLs an alarm runs on entering ``state`` (none while its actions
+    are disabled)."""
+    if not alarm.actions_enabled:
+        return []
     return {State.OK.value: alarm.ok_actions, State.ALARM.value: alarm.alarm_actions,
             State.INSUFFICIENT_DATA.value: alarm.insufficient_data_actions}.get(state, [])

@@ -6,6 +6,7 @@ Framework-free: controllers call these with plain arguments.
 from __future__ import annotations
 
 import dataclasses
+import datetime
 
 from alarmapi import errors, history, model
 from alarmapi.api.identity import Caller
@@ -63,22 +64,44 @@ def create(
     return storage.create_alarm(alarm, record)
 
 
+def _manual_transition(alarm: model.Alarm, state: str, caller: Caller,
+                       now: datetime.datetime) -> model.AlarmChange:
+    """A state set by hand, recorded in Aodh's shape (state and state_reason only)."""
+    return history.record(
+        alarm,
+        model.ChangeType.STATE_TRANSITION,
+        {"state": state, "state_reason": model.MANUAL_STATE_REASON},
+        user_id=caller.user_id,
+        project_id=caller.project_id,
+        timestamp=now,
+    )
+
+
 def replace(
-    storage: Connection, old: model.Alarm, new: model.Alarm, caller: Caller
+    storage: Connection, old: model.Alarm, new: model.Alarm, caller: Caller,
+    state_transition: bool = False,
 ) -> model.Alarm:
-    """Replace an alarm; record a rule change holding only the changed fields."""
+    """Replace an alarm; record a rule change holding only the changed fields.
+
+    With ``state_transition`` (the Monasca API) a change of state is recorded as a
+    state transition of its own rather than as part of the rule change.
+    """
     changes = history.changed_fields(old, new)
-    record = None
+    records = []
+    if state_transition and new.state != old.state:
+        for field in ("state", "state_reason", "state_timestamp"):
+            changes.pop(field, None)
+        records.append(_manual_transition(new, new.state, caller, new.timestamp))
     if changes:
-        record = history.record(
+        records.insert(0, history.record(
             new,
             model.ChangeType.RULE_CHANGE,
             changes,
             user_id=caller.user_id,
             project_id=caller.project_id,
             timestamp=new.timestamp,
-        )
-    return storage.update_alarm(new, record)
+        ))
+    return storage.update_alarm(new, records)
 
 
 def set_state(
@@ -87,14 +110,7 @@ def set_state(
     """Set the state by hand; always recorded, even when it does not change."""
     now = model.utcnow()
     reason = model.MANUAL_STATE_REASON
-    record = history.record(
-        alarm,
-        model.ChangeType.STATE_TRANSITION,
-        {"state": state, "state_reason": reason},
-        user_id=caller.user_id,
-        project_id=caller.project_id,
-        timestamp=now,
-    )
+    record = _manual_transition(alarm, state, caller, now)
     updated = storage.set_state(alarm.alarm_id, state, reason, now, record)
     if updated is None:
         raise errors.AlarmNotFound(alarm.alarm_id)

@@ -181,7 +181,8 @@ class Evaluator:
             change = history.record(
                 dataclasses.replace(alarm, state=transition.current),
                 model.ChangeType.STATE_TRANSITION,
-                {"state": transition.current, "transition_reason": transition.reason},
+                {"state": transition.current, "transition_reason": transition.reason,
+                 "previous_state": transition.previous, "reason_data": transition.reason_data},
                 user_id=NO_USER, project_id=alarm.project_id, timestamp=now)
         actions = model.actions_for(alarm, transition.current)
         notification = model.Notification(

@@ -10,6 +10,9 @@ from typing import Any
 
 #: The statistics the store computes, in the order Monasca lists them.
 STATISTICS = ("avg", "min", "max", "sum", "count")
+#: What a threshold rule may judge per period: the statistics, and the period's last
+#: value (Monasca's ``last`` function).
+RULE_STATISTICS = (*STATISTICS, "last")
 
 
 def metric_id(tenant_id: str, name: str, dimensions: dict[str, str]) -> str:

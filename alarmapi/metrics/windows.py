@@ -7,7 +7,7 @@ import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
-from alarmapi.metrics.model import STATISTICS, DimensionFilter, MetricQuery
+from alarmapi.metrics.model import RULE_STATISTICS, DimensionFilter, MetricQuery
 
 
 @dataclasses.dataclass(frozen=True)
@@ -38,8 +38,8 @@ def window_for_rule(rule: Mapping[str, Any], project_id: str | None, end_ms: int
     every other ``eq`` item is a dimension that must have that value.
     """
     statistic = rule.get("statistic", "avg")
-    if statistic not in STATISTICS:
-        raise UnusableRule(f"statistic {statistic!r} is not one of {STATISTICS}")
+    if statistic not in RULE_STATISTICS:
+        raise UnusableRule(f"statistic {statistic!r} is not one of {RULE_STATISTICS}")
     tenant = project_id
     filters = []
     for item in rule.get("query", []):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import abc
 import dataclasses
 import datetime
+from collections.abc import Sequence
 from typing import Any, Protocol
 
 from alarmapi.deliveries import Delivery, DeliveryRecord, DeliveryUpdate
@@ -201,8 +202,8 @@ class Connection(abc.ABC):
         """Return the alarms matching a simple query, sorted and paginated."""
 
     @abc.abstractmethod
-    def update_alarm(self, alarm: Alarm, change: AlarmChange | None) -> Alarm:
-        """Replace a stored alarm and record the change (if any)."""
+    def update_alarm(self, alarm: Alarm, changes: Sequence[AlarmChange] = ()) -> Alarm:
+        """Replace a stored alarm and record its history records, in one transaction."""
 
     @abc.abstractmethod
     def set_state(

@@ -55,6 +55,10 @@ class AlarmRow(Base):
     insufficient_data_actions: Mapped[Any] = mapped_column(Json, nullable=False)
     time_constraints: Mapped[Any] = mapped_column(Json, nullable=False)
     rule: Mapped[Any] = mapped_column(Json, nullable=False)
+    actions_enabled: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=True,
+                                                  server_default=sa.true())
+    expression: Mapped[str | None] = mapped_column(sa.Text)
+    monasca_severity: Mapped[str | None] = mapped_column(sa.String(16))
 
     __table_args__ = (
         # GET /v2/alarms is always project scoped and sorted by timestamp by default.

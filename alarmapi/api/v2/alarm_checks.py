@@ -144,10 +144,14 @@ def build_alarm(
         state_reason=model.NOT_EVALUATED_REASON,
         severity=data.severity,
         evaluate_timestamp=now,
-        **actions,
+        ok_actions=actions["ok_actions"],
+        alarm_actions=actions["alarm_actions"],
+        insufficient_data_actions=actions["insufficient_data_actions"],
     )
     if existing is not None:
         alarm.evaluate_timestamp = existing.evaluate_timestamp
+        for field in model.MONASCA_FIELDS:
+            setattr(alarm, field, getattr(existing, field))
         if state == existing.state:
             alarm.state_timestamp = existing.state_timestamp
             alarm.state_reason = existing.state_reason

@@ -109,7 +109,7 @@ def wire_list(alarms: list[model.Alarm]) -> Wire:
 
 def render(alarm: model.Alarm) -> Alarm:
     """The wire form of a stored alarm."""
-    data = alarm.as_dict()
+    data = {k: v for k, v in alarm.as_dict().items() if k not in model.MONASCA_FIELDS}
     stored_rule = data.pop("rule")
     constraints = data.pop("time_constraints")
     result = Alarm(**data)

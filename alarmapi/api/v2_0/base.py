@@ -48,7 +48,8 @@ def endpoint(status: int = 200) -> Callable[[Callable[..., Any]], Any]:
         @functools.wraps(f)
         def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
             try:
-                repeated = sorted(k for k, v in kwargs.items() if isinstance(v, list))
+                query = pecan.request.GET
+                repeated = sorted({k for k in query if len(query.getall(k)) > 1})
                 if repeated:
                     raise MetricsError(f"parameter(s) {', '.join(repeated)} given more "
                                        "than once")

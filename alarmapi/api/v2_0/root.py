@@ -6,6 +6,7 @@ from typing import Any
 
 import pecan
 
+from alarmapi.api.v2_0.alarms import AlarmsController
 from alarmapi.api.v2_0.metrics import MetricsController
 from alarmapi.api.v2_0.notification_methods import NotificationMethodsController
 
@@ -14,6 +15,7 @@ class V2_0Controller:  # noqa: N801 - named for the API version
     """The Monasca v2.0 resources alarmapi serves."""
 
     metrics = MetricsController()
+    alarms = AlarmsController()
 
     @pecan.expose("json")
     def index(self) -> Any:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
@@ -85,11 +85,11 @@ class SQLConnection(base.Connection):
     def list_alarms(self, query: base.AlarmFilter) -> list[Alarm]:
         return self._read(lambda conn: alarms.select_page(conn, query))
 
-    def update_alarm(self, alarm: Alarm, change: AlarmChange | None) -> Alarm:
+    def update_alarm(self, alarm: Alarm, changes: Sequence[AlarmChange] = ()) -> Alarm:
         def work(conn: sa.Connection) -> Alarm:
             if not alarms.replace(conn, alarm):
                 raise AlarmNotFound(alarm.alarm_id)
-            if change is not None:
+            for change in changes:
                 self._record(conn, change)
             return alarm
 

@@ -276,11 +276,20 @@ class SQLMetricStore:
             by_pair.setdefault((row.tenant_id, row.name), []).append(row)
         members = [[r.id for r in by_pair.get((w.query.tenant_id, w.query.name or ""), [])
                     if _matches(r.dimensions, w.query.dimensions)] for w in windows]
-        cells = self._window_cells(windows, members)
+        last = [w.statistic == "last" for w in windows]
+        cells = self._window_cells(*_picked(windows, members, [not x for x in last]))
+        latest = self._window_latest(*_picked(windows, members, last))
         results = []
         for window, ids in zip(windows, members, strict=True):
-            merged: dict[int, list[float]] = {}
             shape = (window.start_ms, window.end_ms, window.period_s)
+            if window.statistic == "last":
+                newest: dict[int, tuple[int, float]] = {}
+                for metric_id in ids:
+                    for bucket, seen in latest.get((shape, metric_id), {}).items():
+                        newest[bucket] = max(newest.get(bucket, seen), seen)
+                results.append([(b, newest[b][1]) for b in sorted(newest)])
+                continue
+            merged: dict[int, list[float]] = {}
             for metric_id in ids:
                 for bucket, (n, total, low, high) in cells.get((shape, metric_id), {}).items():
                     cell = merged.setdefault(bucket, [0.0, 0.0, low, high])
@@ -289,6 +298,31 @@ class SQLMetricStore:
                     cell[2], cell[3] = min(cell[2], low), max(cell[3], high)
             results.append([(b, _statistic(window.statistic, merged[b])) for b in sorted(merged)])
         return results
+
+    def _window_latest(self, windows: list[ThresholdWindow], members: list[list[str]]
+                       ) -> dict[Any, dict[int, tuple[int, float]]]:
+        """(time, value) of the newest measurement per (window shape, metric) and period,
+        for the windows that judge the last value."""
+        shapes: dict[tuple[int, int, int], set[str]] = {}
+        for window, ids in zip(windows, members, strict=True):
+            shapes.setdefault((window.start_ms, window.end_ms, window.period_s), set()).update(ids)
+        found: dict[Any, dict[int, tuple[int, float]]] = {}
+        for (start, end, period_s), shape_ids in shapes.items():
+            bucket = V.c.timestamp - (V.c.timestamp - start) % (period_s * 1000)
+            ordered = sorted(shape_ids)
+            for chunk in (ordered[i:i + 1000] for i in range(0, len(ordered), 1000)):
+                newest = (sa.select(V.c.metric_id.label("m"), bucket.label("b"),
+                                    sa.func.max(V.c.timestamp).label("t"))
+                          .where(V.c.metric_id.in_(chunk), V.c.timestamp >= start,
+                                 V.c.timestamp < end)
+                          .group_by(V.c.metric_id, sa.literal_column("b"))).subquery()
+                stmt = sa.select(newest.c.m, newest.c.b, newest.c.t, V.c.value).join(
+                    V, sa.and_(V.c.metric_id == newest.c.m, V.c.timestamp == newest.c.t))
+                for row in self._read(functools.partial(_all_rows, stmt)):
+                    cell = found.setdefault(((start, end, period_s), row[0]), {})
+                    seen = (int(row[2]), float(row[3]))
+                    cell[int(row[1])] = max(cell.get(int(row[1]), seen), seen)
+        return found
 
     def _window_cells(self, windows: list[ThresholdWindow], members: list[list[str]]
                       ) -> dict[Any, dict[int, tuple[float, float, float, float]]]:
@@ -313,6 +347,13 @@ class SQLMetricStore:
                     cells.setdefault(((start, end, period_s), row[0]), {})[int(row[1])] = (
                         float(row[2]), float(row[3]), float(row[4]), float(row[5]))
         return cells
+
+
+def _picked(windows: list[ThresholdWindow], members: list[list[str]], keep: list[bool]
+            ) -> tuple[list[ThresholdWindow], list[list[str]]]:
+    """The windows (and their metrics) that ``keep`` marks."""
+    pairs = [(w, m) for w, m, k in zip(windows, members, keep, strict=True) if k]
+    return [w for w, _ in pairs], [m for _, m in pairs]
 
 
 def _all_rows(stmt: sa.Select[Any], conn: sa.Connection) -> list[Any]:

@@ -14,7 +14,8 @@ from alarmapi import errors
 from alarmapi.api.v2.rules.base import AlarmRule, RuleContext, comparison_operator
 from alarmapi.api.v2.wsbase import OPERATIONS, EnumAttr, Query
 
-STATISTICS = ("max", "min", "avg", "sum", "count")
+#: Aodh's statistics, and ``last`` (an alarmapi extension, Monasca's last function).
+STATISTICS = ("max", "min", "avg", "sum", "count", "last")
 
 
 class ThresholdRule(AlarmRule):

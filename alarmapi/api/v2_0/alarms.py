@@ -1,0 +1,314 @@
+"""/v2.0/alarms: alarms written as Monasca expressions (the seed client's alarm API).
+
+The alarms are ordinary alarmapi alarms (a threshold rule, or a composite of
+threshold rules), checked and stored by the same code as /v2/alarms.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pecan
+import webob
+import wsme
+from wsme.rest import json as wjson
+
+from alarmapi import model, rule_types
+from alarmapi.api import alarm_service
+from alarmapi.api.context import RequestContext
+from alarmapi.api.v2 import alarm_checks, alarm_type
+from alarmapi.api.v2_0 import alarm_history
+from alarmapi.api.v2_0 import alarm_view as view
+from alarmapi.api.v2_0.base import context, endpoint, integer, page
+from alarmapi.expressions import grammar, rules
+from alarmapi.metrics import parsing
+from alarmapi.metrics.errors import MetricsError
+from alarmapi.storage.base import AlarmFilter, InvalidMarker, SortKey
+
+DEFAULT_LIMIT = 10_000
+FIELDS = ("name", "description", "expression", "severity", "alarm_actions", "ok_actions",
+          "undetermined_actions", "actions_enabled", "state")
+#: Fields PUT must carry (the rest go back to their defaults when left out).
+PUT_REQUIRED = ("name", "expression")
+
+
+def _body() -> dict[str, Any]:
+    try:
+        body = json.loads(pecan.request.body or b"null")
+    except ValueError as exc:
+        raise MetricsError(f"Request body is not valid JSON: {exc}", 400) from exc
+    if not isinstance(body, dict):
+        raise MetricsError("Request body must be a JSON object", 400)
+    unknown = sorted(set(body) - set(FIELDS))
+    if unknown:
+        raise MetricsError(f"Unknown field(s): {', '.join(unknown)}; an alarm has "
+                           f"{', '.join(FIELDS)}")
+    return body
+
+
+def _text(body: dict[str, Any], field: str, limit: int = 255) -> str | None:
+    value = body.get(field)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise MetricsError(f"{field} must be a string")
+    if len(value) > limit:
+        raise MetricsError(f"{field} is longer than {limit} characters")
+    return value
+
+
+def _word(body: dict[str, Any], field: str, words: dict[str, str]) -> str | None:
+    value = _text(body, field)
+    if value is None:
+        return None
+    if value.upper() not in words:
+        raise MetricsError(f"{field} {value!r} must be one of {', '.join(words)}")
+    return value.upper()
+
+
+def _actions(body: dict[str, Any], field: str) -> list[str]:
+    value = body.get(field)
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise MetricsError(f"{field} must be a list of notification method ids")
+    return view.action_urls(value)
+
+
+def _expression(text: str) -> grammar.Node:
+    try:
+        return grammar.parse(text)
+    except grammar.ExpressionError as exc:
+        raise MetricsError(f"The alarm expression is invalid: {exc}") from exc
+
+
+def _checked(ctx: RequestContext, body: dict[str, Any], existing: model.Alarm | None
+             ) -> model.Alarm:
+    """The alarm a complete Monasca body describes, checked as /v2/alarms checks it."""
+    name = _text(body, "name")
+    if not name:
+        raise MetricsError("name is required")
+    text = _text(body, "expression", 4096)
+    if text is None and existing is None:
+        raise MetricsError("expression is required")
+    actions_enabled = body.get("actions_enabled", True)
+    if not isinstance(actions_enabled, bool):
+        raise MetricsError("actions_enabled must be true or false")
+    severity = _word(body, "severity", view.SEVERITIES) or "LOW"
+    state = _word(body, "state", view.STATES)
+    wire: dict[str, Any] = {
+        "name": name,
+        "description": _text(body, "description", 65535) or "",
+        "severity": view.SEVERITIES[severity],
+        **{stored: _actions(body, field) for field, stored in view.ACTION_FIELDS.items()},
+    }
+    if text is not None:
+        alarm_type_name, rule = rules.alarm_rule(_expression(text))
+    else:  # a PATCH without an expression keeps the stored rule exactly
+        assert existing is not None
+        alarm_type_name, rule = existing.type, alarm_type.shown_rule(existing)
+    wire["type"] = alarm_type_name
+    wire[rule_types.rule_attribute(alarm_type_name)] = rule
+    if existing is not None:
+        wire["state"] = view.STATES[state] if state else existing.state
+        wire["enabled"] = existing.enabled
+        wire["repeat_actions"] = existing.repeat_actions
+        wire["time_constraints"] = existing.time_constraints
+    elif state:
+        wire["state"] = view.STATES[state]
+    try:
+        data = wjson.fromjson(alarm_type.Alarm, wire)
+    except wsme.exc.ClientSideError as exc:
+        raise MetricsError(str(exc.faultstring)) from exc
+    alarm = alarm_checks.build_alarm(
+        data, ctx.rule_context(), now=model.utcnow(),
+        max_actions=ctx.services.conf.api.alarm_max_actions, existing=existing)
+    alarm.actions_enabled = actions_enabled
+    alarm.monasca_severity = severity
+    alarm.expression = text if text is not None else (existing.expression if existing else None)
+    return alarm
+
+
+def _tenant(ctx: RequestContext) -> str:
+    if ctx.caller.project_id is None:
+        raise MetricsError("no tenant: send X-Project-Id (or X-Auth-Token without keystone)",
+                           401)
+    return ctx.caller.project_id
+
+
+def _missing(alarm_id: str) -> MetricsError:
+    return MetricsError(f"No alarm {alarm_id} exists", 404)
+
+
+def _json(document: dict[str, Any], status: int) -> webob.Response:
+    return webob.Response(body=json.dumps(document).encode(), status=status,
+                          content_type="application/json", charset="UTF-8")
+
+
+class AlarmStateHistoryController:
+    """/v2.0/alarms/{id}/state-history."""
+
+    def __init__(self, alarm_id: str) -> None:
+        self.alarm_id = alarm_id
+
+    @endpoint()
+    def index(self, **params: str) -> Any:
+        """The alarm's state transitions, newest first."""
+        ctx = context()
+        tenant = _tenant(ctx)
+        ctx.enforce("alarm_history", {"project_id": tenant})
+        alarm = ctx.storage.get_alarm(self.alarm_id, tenant)
+        if alarm is None or view.expression(alarm) is None:
+            raise _missing(self.alarm_id)
+        entries = alarm_history.transitions(ctx.storage, [alarm], tenant, None, None, None)
+        return page(entries, None)
+
+
+class AlarmController:
+    """/v2.0/alarms/{id}."""
+
+    def __init__(self, alarm_id: str) -> None:
+        self.alarm_id = alarm_id
+
+    def _existing(self, ctx: RequestContext, policy: str) -> model.Alarm:
+        tenant = _tenant(ctx)
+        ctx.enforce(policy, {"project_id": tenant})
+        alarm = ctx.storage.get_alarm(self.alarm_id, tenant)
+        if alarm is None or view.expression(alarm) is None:
+            raise _missing(self.alarm_id)
+        ctx.enforce(policy, {"project_id": alarm.project_id, "user_id": alarm.user_id})
+        return alarm
+
+    @endpoint()
+    def index(self, **_params: str) -> Any:
+        """GET, PUT, PATCH or DELETE one alarm."""
+        ctx = context()
+        verb = pecan.request.method
+        if verb == "GET":
+            return view.document(self._existing(ctx, "get_alarm"), pecan.request.path_url)
+        if verb == "DELETE":
+            alarm_service.delete(ctx.storage, self._existing(ctx, "delete_alarm"))
+            return webob.Response(status=204)
+        if verb not in ("PUT", "PATCH"):
+            raise MetricsError(f"{verb} is not allowed here", 405)
+        existing = self._existing(ctx, "change_alarm")
+        body = _body()
+        if verb == "PUT":
+            absent = [f for f in PUT_REQUIRED if f not in body]
+            if absent:
+                raise MetricsError(f"PUT replaces the whole alarm: {', '.join(absent)} "
+                                   "required (PATCH changes some fields)")
+        else:
+            current = view.document(existing, "")
+            assert current is not None
+            kept = {f: current[f] for f in FIELDS if f in current and f not in ("expression",
+                                                                                 "state")}
+            body = {**kept, **body}
+        if "state" in body:
+            ctx.enforce("change_alarm_state", {"project_id": existing.project_id,
+                                               "user_id": existing.user_id})
+        new = _checked(ctx, body, existing)
+        stored = alarm_service.replace(ctx.storage, existing, new, ctx.caller,
+                                       state_transition=True)
+        document = view.document(stored, pecan.request.path_url)
+        if document is None:
+            raise _missing(self.alarm_id)
+        return document
+
+    @pecan.expose()
+    def _lookup(self, part: str, *remainder: str) -> Any:
+        if part == "state-history":
+            return AlarmStateHistoryController(self.alarm_id), remainder
+        pecan.abort(404)
+
+
+class StateHistoryController:
+    """/v2.0/alarms/state-history."""
+
+    @endpoint()
+    def index(self, **params: str) -> Any:
+        """State transitions of the tenant's alarms (filters: dimensions, start_time,
+        end_time; offset and limit page them)."""
+        ctx = context()
+        tenant = _tenant(ctx)
+        ctx.enforce("alarm_history", {"project_id": tenant})
+        filters = parsing.parse_dimension_filters(params.get("dimensions"))
+        start = parsing.parse_time(params.get("start_time"), "start_time")
+        end = parsing.parse_time(params.get("end_time"), "end_time")
+        limit = integer(params.get("limit"), "limit") or DEFAULT_LIMIT
+        offset = integer(params.get("offset"), "offset", minimum=0) or 0
+        alarms = []
+        for alarm in ctx.storage.list_alarms(AlarmFilter(project_id=tenant)):
+            shown = view.expression(alarm)
+            if shown is not None and view.matches(shown[1], filters):
+                alarms.append(alarm)
+        entries = alarm_history.transitions(ctx.storage, alarms, tenant, start, end,
+                                            offset + limit + 1)
+        more = str(offset + limit) if len(entries) > offset + limit else None
+        return page(entries[offset:offset + limit], more)
+
+
+class AlarmsController:
+    """/v2.0/alarms."""
+
+    @endpoint()
+    def index(self, **params: str) -> Any:
+        """GET lists the tenant's expression alarms, POST creates one."""
+        ctx = context()
+        tenant = _tenant(ctx)
+        if pecan.request.method == "POST":
+            ctx.enforce("create_alarm", {"project_id": tenant})
+            alarm = _checked(ctx, _body(), None)
+            stored = alarm_service.create(ctx.storage, alarm, ctx.caller,
+                                          ctx.services.quota_defaults)
+            href = f"{pecan.request.path_url.rstrip('/')}/{stored.alarm_id}"
+            response = _json(view.document(stored, href) or {}, 201)
+            response.location = href
+            return response
+        if pecan.request.method != "GET":
+            raise MetricsError(f"{pecan.request.method} is not allowed here", 405)
+        ctx.enforce("get_alarms", {"project_id": tenant})
+        return self._list(ctx, tenant, params)
+
+    @staticmethod
+    def _list(ctx: RequestContext, tenant: str, params: dict[str, str]) -> Any:
+        equals: dict[str, Any] = {}
+        if params.get("name"):
+            equals["name"] = params["name"]
+        if params.get("state"):
+            state = params["state"].upper()
+            if state not in view.STATES:
+                raise MetricsError(f"state {params['state']!r} must be one of "
+                                   f"{', '.join(view.STATES)}")
+            equals["state"] = view.STATES[state]
+        filters = parsing.parse_dimension_filters(params.get("dimensions"))
+        limit = integer(params.get("limit"), "limit") or DEFAULT_LIMIT
+        marker = params.get("offset") or None
+        base = pecan.request.path_url.rstrip("/")
+        found: list[dict[str, Any]] = []
+        batch = min(max(limit + 1, 100), 1000)
+        while len(found) <= limit:
+            query = AlarmFilter(project_id=tenant, equals=equals, limit=batch, marker=marker,
+                                sort=[SortKey("alarm_id", "asc")])
+            try:
+                alarms = ctx.storage.list_alarms(query)
+            except InvalidMarker as exc:
+                raise MetricsError(f"offset {marker} is not an alarm id", 400) from exc
+            for alarm in alarms:
+                shown = view.expression(alarm)
+                if shown is not None and view.matches(shown[1], filters):
+                    found.append(view.document(alarm, f"{base}/{alarm.alarm_id}") or {})
+            if len(alarms) < batch:
+                break
+            marker = alarms[-1].alarm_id
+        more = found[limit - 1]["id"] if len(found) > limit else None
+        return page(found[:limit], more)
+
+    @pecan.expose()
+    def _lookup(self, alarm_id: str, *remainder: str) -> Any:
+        """Route /{id} to the one-alarm controller."""
+        return AlarmController(alarm_id), remainder
+
+
+pecan.route(AlarmsController, "state-history", StateHistoryController())

@@ -1,0 +1,1 @@
+"""Monasca alarm expressions: the grammar and its mapping onto alarm rules."""
