@@ -27,6 +27,10 @@ EXTENSIONS = {
     "alarms:actions:mailto": True,
     "alarms:actions:notification_method": True,
     "notifier:idempotency_key": True,
+    # Monasca v2.0 alarms written as expressions, on the same alarms (/v2.0/alarms).
+    "alarms:expressions": True,
+    # The threshold rule's statistic "last": the newest value of each period.
+    "alarms:threshold:statistic:last": True,
 }
 
 
