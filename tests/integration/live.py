@@ -5,11 +5,12 @@ from __future__ import annotations
 import contextlib
 import os
 import pathlib
+import signal
 import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import requests
 
@@ -40,7 +41,7 @@ def server(config: pathlib.Path, workers: int = 2, timeout: float = 60.0) -> Ite
     port = free_port()
     env = dict(os.environ, ALARMAPI_CONFIG_FILE=str(config))
     log = open(config.with_suffix(".log"), "wb")  # noqa: SIM115
-    process = subprocess.Popen(
+    proc = subprocess.Popen(
         [str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
          "--no-control-socket", "--timeout", "60", "alarmapi.wsgi.api:application"],
         env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -53,11 +54,34 @@ def server(config: pathlib.Path, workers: int = 2, timeout: float = 60.0) -> Ite
                     break
             except requests.RequestException:
                 pass
-            if process.poll() is not None or time.monotonic() > deadline:
+            if proc.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"alarmapi did not start: {config.with_suffix('.log')}")
             time.sleep(0.1)
         yield url
     finally:
-        process.terminate()
-        process.wait(timeout=30)
+        proc.terminate()
+        proc.wait(timeout=30)
         log.close()
+
+
+@contextlib.contextmanager
+def process(command: str, config: pathlib.Path) -> Iterator[subprocess.Popen[bytes]]:
+    """Run an alarmapi command; SIGTERM it after (it must stop cleanly)."""
+    proc = subprocess.Popen([str(BIN / command), "--config-file", str(config)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        yield proc
+    finally:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+            assert proc.wait(timeout=60) == 0, proc.stderr.read() if proc.stderr else ""
+
+
+def poll(check: Callable[[], bool], seconds: float = 60.0) -> bool:
+    """Whether ``check`` came true within ``seconds`` (bounded polling)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(0.05)
+    return check()

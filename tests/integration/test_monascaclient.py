@@ -14,6 +14,8 @@ import pytest
 
 from tests import databases
 from tests.integration import live
+from tests.integration.live import poll, process
+from tests.receivers import smtp_receiver
 
 PEER_HOME = pathlib.Path(os.environ.get("PEER_HOME", pathlib.Path.home() /
                                         ".cache/alarmapi-peer"))
@@ -170,3 +172,32 @@ def test_seed_alarm_examples(base_url: str) -> None:
                                                    tenant=tenant)
     assert len(rows(monasca(base_url, "alarm-list", tenant=tenant))) == 2
     assert rows(monasca(base_url, "alarm-list", tenant="other-tenant")) == []
+
+
+def test_expression_alarm_end_to_end(tmp_path: pathlib.Path) -> None:
+    """Seed client only: an EMAIL method, an expression alarm naming it, measurements that
+    breach it; the evaluator moves it to ALARM and the notifier mails a real SMTP server."""
+    tenant = "e2e-tenant"
+    with databases.database("postgresql") as db_url, smtp_receiver() as smtp:
+        config = live.write_config(tmp_path, db_url, (
+            "[evaluator]\nevaluation_interval = 1\n[notifier]\npoll_interval = 0.05\n"
+            f"smtp_host = 127.0.0.1\nsmtp_port = {smtp.port}\n"))
+        with live.server(config) as url, process("alarmapi-evaluator", config), \
+                process("alarmapi-notifier", config):
+            ops = json.loads(monasca(url, "notification-create", "ops", "EMAIL",
+                                     "ops@example.org", tenant=tenant))["id"]
+            alarm = json.loads(monasca(url, "alarm-create", "web-hot",
+                                       "avg(e2e_cpu{host=web1}) > 90", "--severity", "HIGH",
+                                       "--alarm-actions", ops, tenant=tenant))
+            assert alarm["state"] == "UNDETERMINED"
+            for value in ("95", "97"):
+                monasca(url, "metric-create", "e2e_cpu", value, "--dimensions", "host=web1",
+                        tenant=tenant)
+            (mail,) = smtp.wait_for(1)
+            assert poll(lambda: json.loads(monasca(url, "-j", "alarm-show", alarm["id"],
+                                                   tenant=tenant))["state"] == "ALARM")
+            history = rows(monasca(url, "alarm-history", alarm["id"], tenant=tenant))
+    assert mail["To"] == "ops@example.org"
+    assert mail["Subject"] == '[alarmapi] Alarm "web-hot" is now alarm (was insufficient data)'
+    assert [(r[0], r[1], r[2]) for r in history] == [(alarm["id"], "ALARM", "UNDETERMINED")]
+    assert history[0][4].startswith("Transition to alarm due to 1 samples outside threshold")

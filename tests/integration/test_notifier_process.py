@@ -5,14 +5,11 @@ connections severed; two notifiers sharing the work."""
 from __future__ import annotations
 
 import collections
-import contextlib
 import json
 import pathlib
-import signal
-import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -21,6 +18,7 @@ import sqlalchemy as sa
 from alarmapi.storage.sql import SQLConnection
 from tests import databases
 from tests.conftest import make_api
+from tests.integration.live import poll, process
 from tests.notifying import ADMIN, create_alarm, transition
 from tests.receivers import HTTPReceiver, http_receiver, smtp_receiver
 
@@ -36,29 +34,6 @@ def write_config(tmp_path: pathlib.Path, url: str, **notifier: Any) -> pathlib.P
                       f"[database]\nconnection = {url}\n[notifier]\n{lines}"
                       "[evaluator]\nevaluation_interval = 1\n")
     return config
-
-
-@contextlib.contextmanager
-def process(command: str, config: pathlib.Path) -> Iterator[subprocess.Popen[bytes]]:
-    """Run an alarmapi command; SIGTERM it after (it must stop cleanly)."""
-    proc = subprocess.Popen([str(BIN / command), "--config-file", str(config)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    try:
-        yield proc
-    finally:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
-            assert proc.wait(timeout=60) == 0, proc.stderr.read() if proc.stderr else ""
-
-
-def poll(check: Callable[[], bool], seconds: float = 60.0) -> bool:
-    """Whether ``check`` came true within ``seconds`` (bounded polling)."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if check():
-            return True
-        time.sleep(0.05)
-    return check()
 
 
 def statuses(storage: SQLConnection, alarm_id: str) -> collections.Counter[str]:
