@@ -51,11 +51,11 @@ class AlarmsManager(Manager):
         (``sort`` like "name:asc"; ``marker`` the last alarm id of the previous page)."""
         return self.http.get(self.path, query_params(q, sort, limit, marker, **equals))
 
-    def update(self, alarm_id: str, **alarm: Any) -> Any:
+    def update(self, alarm_id: str, /, **alarm: Any) -> Any:
         """Replace an alarm with the fields given (PUT)."""
         return self.http.put(f"{self.path}/{alarm_id}", alarm)
 
-    def patch(self, alarm_id: str, **changes: Any) -> Any:
+    def patch(self, alarm_id: str, /, **changes: Any) -> Any:
         """Change some fields, keeping the rest (read, modify, write back)."""
         alarm = self.get(alarm_id)
         for key, value in changes.items():
@@ -132,11 +132,11 @@ class ExpressionAlarmsManager(Manager):
         return self._elements(self.path, {"name": name, "state": state,
                                           "dimensions": dimensions_text(dimensions)}, limit)
 
-    def update(self, alarm_id: str, **fields: Any) -> Any:
+    def update(self, alarm_id: str, /, **fields: Any) -> Any:
         """Replace an alarm (PUT: name and expression required)."""
         return self.http.put(f"{self.path}/{alarm_id}", fields)
 
-    def patch(self, alarm_id: str, **fields: Any) -> Any:
+    def patch(self, alarm_id: str, /, **fields: Any) -> Any:
         """Change some fields (PATCH)."""
         return self.http.patch(f"{self.path}/{alarm_id}", fields)
 
