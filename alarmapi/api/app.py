@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import importlib
+import json
+import logging
 import os
 import pathlib
 import uuid
@@ -21,6 +23,8 @@ from alarmapi.api.context import Services
 from alarmapi.api.root import VersionsController
 from alarmapi.api.v2.root import V2Controller
 from alarmapi.storage import get_connection
+
+LOG = logging.getLogger(__name__)
 
 WSGIApp = Callable[..., Any]
 assert pecan_speed  # imported for its effect: memoised controller signatures
@@ -134,7 +138,29 @@ def oslo_filter_factory(global_conf: dict[str, Any], middleware: str,
         # to the global cfg.CONF); keystonemiddleware takes it as oslo_config_config.
         return lambda app: cls(app, conf)
     options = dict(local_conf, oslo_config_config=conf)
+    if module_name.startswith("keystonemiddleware"):
+        return lambda app: identity_guard(cls(app, options))
     return lambda app: cls(app, options)
+
+
+def identity_guard(app: WSGIApp) -> WSGIApp:
+    """Answer 503 in Aodh's error shape when token validation itself fails (Keystone
+    unreachable or misconfigured: no endpoint for the interface), never a bare 500."""
+    from keystoneauth1 import exceptions as ksa_exceptions
+
+    def guarded(environ: dict[str, Any], start_response: Any) -> Any:
+        try:
+            return app(environ, start_response)
+        except ksa_exceptions.ClientException as error:
+            LOG.error("token validation failed: %s", error)
+            fault = {"faultcode": "Server", "debuginfo": None,
+                     "faultstring": f"The identity service cannot validate the token: {error}"}
+            response = webob.Response(body=json.dumps({"error_message": fault}).encode(),
+                                      status=503, content_type="application/json",
+                                      charset="UTF-8")
+            return response(environ, start_response)
+
+    return guarded
 
 
 def urlmap_factory(loader: Any, global_conf: dict[str, Any], **local_conf: str) -> WSGIApp:

@@ -3,6 +3,7 @@ written as Monasca expressions)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -99,8 +100,6 @@ class AlarmsManager(Manager):
 
 
 def _complex(filter: Any, orderby: Any, limit: int | None) -> dict[str, Any]:
-    import json
-
     body: dict[str, Any] = {}
     if filter is not None:
         body["filter"] = filter if isinstance(filter, str) else json.dumps(filter)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import urllib.parse
 from typing import Any
 
 from alarmapi.client.http import HTTPClient
@@ -35,8 +36,6 @@ class Manager:
 
 
 def _offset(href: str) -> str | None:
-    import urllib.parse
-
     query = urllib.parse.parse_qs(urllib.parse.urlsplit(href).query)
     values = query.get("offset")
     return values[0] if values else None

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import os
 import pathlib
+from collections.abc import Iterator
 
 import pytest
 
 from tests import databases
+from tests.integration import keystone_peer
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 
@@ -31,3 +33,9 @@ def aodh_bin() -> pathlib.Path:
 def openstack_bin() -> pathlib.Path:
     """The real `openstack` CLI with aodhclient's plugin."""
     return client_venv_bin("openstack")
+
+
+@pytest.fixture(scope="module")
+def keystone(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real Keystone 30 on loopback (admin/secret); its /v3 URL."""
+    yield from keystone_peer.running(tmp_path_factory.mktemp("keystone"))
