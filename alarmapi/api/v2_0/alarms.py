@@ -20,7 +20,7 @@ from alarmapi.api.context import RequestContext
 from alarmapi.api.v2 import alarm_checks, alarm_type
 from alarmapi.api.v2_0 import alarm_history
 from alarmapi.api.v2_0 import alarm_view as view
-from alarmapi.api.v2_0.base import context, endpoint, integer, page
+from alarmapi.api.v2_0.base import context, endpoint, integer, json_object, page
 from alarmapi.expressions import grammar, rules
 from alarmapi.metrics import parsing
 from alarmapi.metrics.errors import MetricsError
@@ -34,12 +34,7 @@ PUT_REQUIRED = ("name", "expression")
 
 
 def _body() -> dict[str, Any]:
-    try:
-        body = json.loads(pecan.request.body or b"null")
-    except ValueError as exc:
-        raise MetricsError(f"Request body is not valid JSON: {exc}", 400) from exc
-    if not isinstance(body, dict):
-        raise MetricsError("Request body must be a JSON object", 400)
+    body = json_object("the alarm's fields")
     unknown = sorted(set(body) - set(FIELDS))
     if unknown:
         raise MetricsError(f"Unknown field(s): {', '.join(unknown)}; an alarm has "

@@ -70,6 +70,17 @@ def endpoint(status: int = 200) -> Callable[[Callable[..., Any]], Any]:
     return decorate
 
 
+def json_object(what: str) -> dict[str, Any]:
+    """The request body: a JSON object (400 otherwise; ``what`` says what it holds)."""
+    try:
+        body = json.loads(pecan.request.body or b"null")
+    except ValueError as exc:
+        raise MetricsError(f"Request body is not valid JSON: {exc}", 400) from exc
+    if not isinstance(body, dict):
+        raise MetricsError(f"Request body must be a JSON object with {what}", 400)
+    return body
+
+
 def integer(value: str | None, name: str, minimum: int = 1) -> int | None:
     """A positive integer query parameter, or None when absent."""
     if value in (None, ""):

@@ -11,7 +11,7 @@ import webob
 
 from alarmapi import model
 from alarmapi import notification_methods as methods
-from alarmapi.api.v2_0.base import context, endpoint, integer, page
+from alarmapi.api.v2_0.base import context, endpoint, integer, json_object, page
 from alarmapi.metrics.errors import MetricsError
 from alarmapi.notification_methods import InvalidMethod, NotificationMethod
 from alarmapi.storage.sql.methods import SORT_FIELDS, DuplicateName
@@ -20,13 +20,7 @@ DEFAULT_LIMIT = 10_000
 
 
 def _body() -> dict[str, Any]:
-    try:
-        body = json.loads(pecan.request.body or b"null")
-    except ValueError as exc:
-        raise MetricsError(f"Request body is not valid JSON: {exc}", 400) from exc
-    if not isinstance(body, dict):
-        raise MetricsError("Request body must be a JSON object with name, type, address "
-                           "and period", 400)
+    body = json_object("name, type, address and period")
     unknown = sorted(set(body) - {"name", "type", "address", "period"})
     if unknown:
         raise MetricsError(f"extra keys not allowed: {', '.join(unknown)}", 400)
