@@ -15,11 +15,14 @@ from alarmapi.client.commands import (
     DIMENSIONS_HELP,
     SEVERITIES,
     STATES,
-    _enabled,
-    _word,
+    action_options,
     arg,
     command,
+    details,
     dimensions,
+    flag,
+    listing,
+    word,
 )
 
 RULE_TYPES = ("threshold", "gnocchi_resources_threshold",
@@ -119,12 +122,7 @@ def _rule(args: argparse.Namespace) -> dict[str, Any]:
           "type's options describe the rule.")
 @arg("--description", metavar="<DESCRIPTION>", help="Description of the alarm.")
 @arg("--severity", metavar="<SEVERITY>", help="Severity is one of [LOW, MEDIUM, HIGH, CRITICAL].")
-@arg("--alarm-actions", metavar="<NOTIFICATION-ID>", action="append",
-     help="The notification method (or URL) to use when the state is ALARM. Repeatable.")
-@arg("--ok-actions", metavar="<NOTIFICATION-ID>", action="append",
-     help="The notification method (or URL) to use when the state is OK. Repeatable.")
-@arg("--undetermined-actions", metavar="<NOTIFICATION-ID>", action="append",
-     help="The notification method (or URL) to use when the state is UNDETERMINED.")
+@action_options
 @arg("--actions-enabled", metavar="<ACTIONS-ENABLED>", help="true or false")
 @arg("--type", choices=RULE_TYPES, help="The rule type when no expression is given.")
 @arg("--state", metavar="<STATE>", help="The initial state [UNDETERMINED, ALARM, OK].")
@@ -150,8 +148,8 @@ def _rule(args: argparse.Namespace) -> dict[str, Any]:
 @command("alarm-create")
 def do_alarm_create(c: V2Client, args: argparse.Namespace) -> None:
     """Create alarm."""
-    severity = _word(args.severity, SEVERITIES + ("MODERATE",), "severity")
-    state = _word(args.state, STATES, "state")
+    severity = word(args.severity, SEVERITIES + ("MODERATE",), "severity")
+    state = word(args.state, STATES, "state")
     if args.expression is not None:
         fields: dict[str, Any] = {**_actions(args)}
         if args.description:
@@ -161,7 +159,7 @@ def do_alarm_create(c: V2Client, args: argparse.Namespace) -> None:
         if state:
             fields["state"] = state
         if args.actions_enabled is not None:
-            fields["actions_enabled"] = _enabled(args.actions_enabled)
+            fields["actions_enabled"] = flag(args.actions_enabled)
         return fmt.dump(c.expression_alarms.create(args.name, args.expression, **fields))
     if not args.type:
         raise exc.CommandError("give an EXPRESSION, or --type and that type's options")
@@ -189,9 +187,7 @@ def do_alarm_show(c: V2Client, args: argparse.Namespace) -> None:
         formatters = SHOW_FORMATTERS
     except exc.NotFound:
         found, formatters = c.alarms.get(args.id), {}
-    if args.json:
-        return fmt.dump(found)
-    fmt.print_dict(found, formatters)
+    details(args, found, formatters)
 
 
 @arg("--name", metavar="<ALARM_NAME>", help="Name of the alarm.")
@@ -204,19 +200,15 @@ def do_alarm_show(c: V2Client, args: argparse.Namespace) -> None:
 @command("alarm-list")
 def do_alarm_list(c: V2Client, args: argparse.Namespace) -> None:
     """List alarms for this tenant."""
-    state = _word(args.state, STATES, "state")
+    state = word(args.state, STATES, "state")
     if args.all_types:
         aodh_state = {"UNDETERMINED": "insufficient data"}.get(state or "", (state or "").lower())
         found = c.alarms.list(limit=args.limit, name=args.name, state=aodh_state or None)
-        if args.json:
-            return fmt.dump(found)
-        return fmt.print_list(found, ["alarm_id", "type", "name", "state", "severity",
-                                      "enabled"], sortby=2)
+        return listing(args, found, ["alarm_id", "type", "name", "state", "severity",
+                                     "enabled"], sortby=2)
     found = c.expression_alarms.list(args.name, dimensions(args.dimensions), state,
                                      args.limit)
-    if args.json:
-        return fmt.dump(found)
-    fmt.print_list(found, ["name", "id", "expression", "state", "actions_enabled"], sortby=0)
+    listing(args, found, ["name", "id", "expression", "state", "actions_enabled"], sortby=0)
 
 
 @arg("id", metavar="<ALARM_ID>", help="The ID of the alarm.")
@@ -233,11 +225,11 @@ def _changes(args: argparse.Namespace) -> dict[str, Any]:
         if getattr(args, field, None):
             fields[field] = getattr(args, field)
     if args.actions_enabled is not None:
-        fields["actions_enabled"] = _enabled(args.actions_enabled)
+        fields["actions_enabled"] = flag(args.actions_enabled)
     if args.state:
-        fields["state"] = _word(args.state, STATES, "state")
+        fields["state"] = word(args.state, STATES, "state")
     if args.severity:
-        fields["severity"] = _word(args.severity, SEVERITIES, "severity")
+        fields["severity"] = word(args.severity, SEVERITIES, "severity")
     return fields
 
 
@@ -247,10 +239,7 @@ def _changes(args: argparse.Namespace) -> dict[str, Any]:
 @arg("actions_enabled", metavar="<ACTIONS-ENABLED>", help="one of [true, false]")
 @arg("state", metavar="<STATE>", help="The alarm state [UNDETERMINED, ALARM, OK].")
 @arg("--description", metavar="<DESCRIPTION>", help="Description of the alarm.")
-@arg("--alarm-actions", metavar="<NOTIFICATION-ID>", action="append", help="Repeatable.")
-@arg("--ok-actions", metavar="<NOTIFICATION-ID>", action="append", help="Repeatable.")
-@arg("--undetermined-actions", metavar="<NOTIFICATION-ID>", action="append",
-     help="Repeatable.")
+@action_options
 @arg("--severity", metavar="<SEVERITY>", help="Severity is one of [LOW, MEDIUM, HIGH, CRITICAL].")
 @command("alarm-update")
 def do_alarm_update(c: V2Client, args: argparse.Namespace) -> None:
@@ -262,10 +251,7 @@ def do_alarm_update(c: V2Client, args: argparse.Namespace) -> None:
 @arg("--name", metavar="<ALARM_NAME>", help="Name of the alarm.")
 @arg("--description", metavar="<DESCRIPTION>", help="Description of the alarm.")
 @arg("--expression", metavar="<EXPRESSION>", help="The alarm expression to evaluate.")
-@arg("--alarm-actions", metavar="<NOTIFICATION-ID>", action="append", help="Repeatable.")
-@arg("--ok-actions", metavar="<NOTIFICATION-ID>", action="append", help="Repeatable.")
-@arg("--undetermined-actions", metavar="<NOTIFICATION-ID>", action="append",
-     help="Repeatable.")
+@action_options
 @arg("--actions-enabled", metavar="<ACTIONS-ENABLED>", help="one of [true, false]")
 @arg("--state", metavar="<STATE>", help="The alarm state [UNDETERMINED, ALARM, OK].")
 @arg("--severity", metavar="<SEVERITY>", help="Severity is one of [LOW, MEDIUM, HIGH, CRITICAL].")
@@ -283,9 +269,7 @@ HISTORY_COLUMNS = ["alarm_id", "new_state", "old_state", "timestamp", "reason", 
 def do_alarm_history(c: V2Client, args: argparse.Namespace) -> None:
     """Alarm state history."""
     found = c.expression_alarms.history(args.id)
-    if args.json:
-        return fmt.dump(found)
-    fmt.print_list(found, HISTORY_COLUMNS, sortby=3)
+    listing(args, found, HISTORY_COLUMNS, sortby=3)
 
 
 @arg("--dimensions", metavar="<KEY1=VALUE1,KEY2=VALUE2...>", action="append",
@@ -297,10 +281,8 @@ def do_alarm_history_list(c: V2Client, args: argparse.Namespace) -> None:
     """List alarms state history."""
     found = c.expression_alarms.history_list(dimensions(args.dimensions), args.starttime,
                                              args.endtime)
-    if args.json:
-        return fmt.dump(found)
-    fmt.print_list(found, ["alarm_id", "new_state", "old_state", "reason", "reason_data",
-                           "timestamp"], sortby=5)
+    listing(args, found, ["alarm_id", "new_state", "old_state", "reason", "reason_data",
+                          "timestamp"], sortby=5)
 
 
 @arg("id", metavar="<ALARM_ID>", help="The ID of the alarm.")

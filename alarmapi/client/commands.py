@@ -47,6 +47,34 @@ def command(name: str) -> Callable[[Command], Command]:
     return decorate
 
 
+def action_options(f: Command) -> Command:
+    """The three action lists of an alarm, as options of the command below."""
+    for field, state in (("undetermined", "UNDETERMINED"), ("ok", "OK"), ("alarm", "ALARM")):
+        f = arg(f"--{field}-actions", metavar="<NOTIFICATION-ID>", action="append",
+                help=f"The notification method (or URL) to use when the state is {state}. "
+                     "Repeatable.")(f)
+    return f
+
+
+def listing(args: argparse.Namespace, found: list[Any], columns: list[str],
+            formatters: dict[str, fmt.Formatter] | None = None, sortby: int | None = 0
+            ) -> None:
+    """A list as a table, or as JSON with -j."""
+    if args.json:
+        fmt.dump(found)
+    else:
+        fmt.print_list(found, columns, formatters, sortby)
+
+
+def details(args: argparse.Namespace, found: dict[str, Any],
+            formatters: dict[str, fmt.Formatter] | None = None) -> None:
+    """One resource as a Property/Value table, or as JSON with -j."""
+    if args.json:
+        fmt.dump(found)
+    else:
+        fmt.print_dict(found, formatters)
+
+
 def dimensions(values: list[str] | None) -> dict[str, str] | None:
     """``--dimensions a=1,b=2 --dimensions c=3`` as a dict."""
     if not values:
@@ -61,7 +89,8 @@ def dimensions(values: list[str] | None) -> dict[str, str] | None:
     return found
 
 
-def _word(value: str | None, words: tuple[str, ...], what: str) -> str | None:
+def word(value: str | None, words: tuple[str, ...], what: str) -> str | None:
+    """``value`` upper-cased when it is one of ``words`` (any case); None stays None."""
     if value is None:
         return None
     if value.upper() not in words:
@@ -69,7 +98,8 @@ def _word(value: str | None, words: tuple[str, ...], what: str) -> str | None:
     return value.upper()
 
 
-def _enabled(value: str | None) -> bool | None:
+def flag(value: str | None) -> bool | None:
+    """The seed's true/false spelling as a bool; None stays None."""
     if value is None:
         return None
     if value not in ("true", "True", "false", "False"):
@@ -113,10 +143,8 @@ def do_metric_create_raw(c: V2Client, args: argparse.Namespace) -> None:
 def do_metric_list(c: V2Client, args: argparse.Namespace) -> None:
     """List metrics for this tenant."""
     found = c.metrics.list(args.name, dimensions(args.dimensions))
-    if args.json:
-        return fmt.dump(found)
-    fmt.print_list(found, ["name", "dimensions"],
-                   {"dimensions": lambda m: fmt.format_dict(m["dimensions"])})
+    listing(args, found, ["name", "dimensions"],
+            {"dimensions": lambda m: fmt.format_dict(m["dimensions"])})
 
 
 @arg("name", metavar="<METRIC_NAME>", help="Name of the metric to list measurements.")
@@ -203,20 +231,16 @@ def do_notification_create(c: V2Client, args: argparse.Namespace) -> None:
 def do_notification_show(c: V2Client, args: argparse.Namespace) -> None:
     """Describe the notification."""
     found = c.notifications.get(args.id)
-    if args.json:
-        return fmt.dump(found)
-    fmt.print_dict(found, {"name": fmt.json_formatter, "id": fmt.json_formatter,
-                           "type": fmt.json_formatter, "address": fmt.json_formatter,
-                           "links": fmt.format_dictlist})
+    details(args, found, {"name": fmt.json_formatter, "id": fmt.json_formatter,
+                          "type": fmt.json_formatter, "address": fmt.json_formatter,
+                          "links": fmt.format_dictlist})
 
 
 @command("notification-list")
 def do_notification_list(c: V2Client, args: argparse.Namespace) -> None:
     """List notifications for this tenant."""
     found = c.notifications.list()
-    if args.json:
-        return fmt.dump(found)
-    fmt.print_list(found, ["name", "id", "type", "address"])
+    listing(args, found, ["name", "id", "type", "address"])
 
 
 @arg("id", metavar="<NOTIFICATION_ID>", help="The ID of the notification.")

@@ -205,16 +205,16 @@ class _Parser:
         period = DEFAULT_PERIOD
         if function is not None:
             if self.take(","):
-                period = self.integer("period")
+                period, at = self.integer("period")
                 if period % 60:
                     raise self.fail(f"the period must be a non-zero multiple of 60, "
-                                    f"not {period}", self._last)
+                                    f"not {period}", at)
             self.expect(")", f") to close {function}(")
         operator = self.operator()
         threshold = self.threshold()
         periods = 1
         if self.keyword("times"):
-            periods = self.integer("periods")
+            periods, _ = self.integer("periods")
         if function is None:
             function = "max" if operator in ("GT", "GTE") else "min"
         return SubExpression(function.upper(), word, dimensions, operator, threshold,
@@ -255,12 +255,10 @@ class _Parser:
             raise self.fail("expected a number as the threshold")
         return float(word)
 
-    def integer(self, what: str) -> int:
+    def integer(self, what: str) -> tuple[int, int]:
+        """A positive whole number, and where it starts."""
         word, at = self.word()
-        self._last = at
         if not word.isdigit() or int(word) < 1:
             self.pos = at
             raise self.fail(f"expected a positive whole number of {what}")
-        return int(word)
-
-    _last = 0
+        return int(word), at

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from tests.integration import live
-from tests.integration.test_monascaclient import rows, show
+from tests.integration.tables import rows, show
 
 CLI = pathlib.Path(sys.executable).parent / "alarmapi"
 

@@ -15,6 +15,7 @@ import pytest
 from tests import databases
 from tests.integration import live
 from tests.integration.live import poll, process
+from tests.integration.tables import rows, show
 from tests.receivers import smtp_receiver
 
 PEER_HOME = pathlib.Path(os.environ.get("PEER_HOME", pathlib.Path.home() /
@@ -39,13 +40,6 @@ def monasca(base_url: str, *args: str, tenant: str = "82510970543135") -> str:
         capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr + result.stdout
     return result.stdout
-
-
-def rows(table: str) -> list[list[str]]:
-    """The cells of a prettytable, one list per line between the borders ("key: value"
-    as this client prints a dimension, "key:value" as the seed shows it)."""
-    return [[cell.strip().replace(": ", ":") for cell in line.strip("|").split("|")]
-            for line in table.splitlines() if line.startswith("|")][1:]
 
 
 def test_seed_metric_examples(base_url: str) -> None:
@@ -104,16 +98,6 @@ def fails(base_url: str, *args: str, tenant: str) -> str:
         capture_output=True, text=True, timeout=120)
     assert result.returncode != 0, result.stdout
     return result.stderr + result.stdout
-
-
-def show(table: str) -> dict[str, list[str]]:
-    """alarm-show's Property/Value table: each property to its value lines."""
-    shown: dict[str, list[str]] = {}
-    key = ""
-    for cells in rows(table):
-        key = cells[0] or key
-        shown.setdefault(key, []).append(cells[1])
-    return shown
 
 
 def test_seed_alarm_examples(base_url: str) -> None:

@@ -6,7 +6,6 @@ threshold rules), checked and stored by the same code as /v2/alarms.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pecan
@@ -20,10 +19,19 @@ from alarmapi.api.context import RequestContext
 from alarmapi.api.v2 import alarm_checks, alarm_type
 from alarmapi.api.v2_0 import alarm_history
 from alarmapi.api.v2_0 import alarm_view as view
-from alarmapi.api.v2_0.base import context, endpoint, integer, json_object, page
+from alarmapi.api.v2_0.base import (
+    context,
+    endpoint,
+    integer,
+    json_object,
+    json_response,
+    page,
+    tenant,
+)
 from alarmapi.expressions import grammar, rules
 from alarmapi.metrics import parsing
 from alarmapi.metrics.errors import MetricsError
+from alarmapi.metrics.model import DimensionFilter
 from alarmapi.storage.base import AlarmFilter, InvalidMarker, SortKey
 
 DEFAULT_LIMIT = 10_000
@@ -121,24 +129,34 @@ def _checked(ctx: RequestContext, body: dict[str, Any], existing: model.Alarm | 
         max_actions=ctx.services.conf.api.alarm_max_actions, existing=existing)
     alarm.actions_enabled = actions_enabled
     alarm.monasca_severity = severity
-    alarm.expression = text if text is not None else (existing.expression if existing else None)
+    if text is not None:  # else the stored text (kept by build_alarm) still stands
+        alarm.expression = text
     return alarm
-
-
-def _tenant(ctx: RequestContext) -> str:
-    if ctx.caller.project_id is None:
-        raise MetricsError("no tenant: send X-Project-Id (or X-Auth-Token without keystone)",
-                           401)
-    return ctx.caller.project_id
 
 
 def _missing(alarm_id: str) -> MetricsError:
     return MetricsError(f"No alarm {alarm_id} exists", 404)
 
 
-def _json(document: dict[str, Any], status: int) -> webob.Response:
-    return webob.Response(body=json.dumps(document).encode(), status=status,
-                          content_type="application/json", charset="UTF-8")
+def _expression_alarm(ctx: RequestContext, alarm_id: str, policy: str) -> model.Alarm:
+    """The caller's alarm written as an expression, if ``policy`` allows; 404 otherwise."""
+    project = tenant(ctx)
+    ctx.enforce(policy, {"project_id": project})
+    alarm = ctx.storage.get_alarm(alarm_id, project)
+    if alarm is None or view.expression(alarm) is None:
+        raise _missing(alarm_id)
+    ctx.enforce(policy, {"project_id": alarm.project_id, "user_id": alarm.user_id})
+    return alarm
+
+
+def _matching(alarms: list[model.Alarm], filters: list[DimensionFilter]) -> list[model.Alarm]:
+    """The alarms written as expressions with a metric that has the dimensions asked for."""
+    found = []
+    for alarm in alarms:
+        shown = view.expression(alarm)
+        if shown is not None and view.matches(shown[1], filters):
+            found.append(alarm)
+    return found
 
 
 class AlarmStateHistoryController:
@@ -151,12 +169,9 @@ class AlarmStateHistoryController:
     def index(self, **params: str) -> Any:
         """The alarm's state transitions, newest first."""
         ctx = context()
-        tenant = _tenant(ctx)
-        ctx.enforce("alarm_history", {"project_id": tenant})
-        alarm = ctx.storage.get_alarm(self.alarm_id, tenant)
-        if alarm is None or view.expression(alarm) is None:
-            raise _missing(self.alarm_id)
-        entries = alarm_history.transitions(ctx.storage, [alarm], tenant, None, None, None)
+        alarm = _expression_alarm(ctx, self.alarm_id, "alarm_history")
+        entries = alarm_history.transitions(ctx.storage, [alarm], tenant(ctx), None, None,
+                                            None)
         return page(entries, None)
 
 
@@ -167,13 +182,7 @@ class AlarmController:
         self.alarm_id = alarm_id
 
     def _existing(self, ctx: RequestContext, policy: str) -> model.Alarm:
-        tenant = _tenant(ctx)
-        ctx.enforce(policy, {"project_id": tenant})
-        alarm = ctx.storage.get_alarm(self.alarm_id, tenant)
-        if alarm is None or view.expression(alarm) is None:
-            raise _missing(self.alarm_id)
-        ctx.enforce(policy, {"project_id": alarm.project_id, "user_id": alarm.user_id})
-        return alarm
+        return _expression_alarm(ctx, self.alarm_id, policy)
 
     @endpoint()
     def index(self, **_params: str) -> Any:
@@ -226,19 +235,15 @@ class StateHistoryController:
         """State transitions of the tenant's alarms (filters: dimensions, start_time,
         end_time; offset and limit page them)."""
         ctx = context()
-        tenant = _tenant(ctx)
-        ctx.enforce("alarm_history", {"project_id": tenant})
+        project = tenant(ctx)
+        ctx.enforce("alarm_history", {"project_id": project})
         filters = parsing.parse_dimension_filters(params.get("dimensions"))
         start = parsing.parse_time(params.get("start_time"), "start_time")
         end = parsing.parse_time(params.get("end_time"), "end_time")
         limit = integer(params.get("limit"), "limit") or DEFAULT_LIMIT
         offset = integer(params.get("offset"), "offset", minimum=0) or 0
-        alarms = []
-        for alarm in ctx.storage.list_alarms(AlarmFilter(project_id=tenant)):
-            shown = view.expression(alarm)
-            if shown is not None and view.matches(shown[1], filters):
-                alarms.append(alarm)
-        entries = alarm_history.transitions(ctx.storage, alarms, tenant, start, end,
+        alarms = _matching(ctx.storage.list_alarms(AlarmFilter(project_id=project)), filters)
+        entries = alarm_history.transitions(ctx.storage, alarms, project, start, end,
                                             offset + limit + 1)
         more = str(offset + limit) if len(entries) > offset + limit else None
         return page(entries[offset:offset + limit], more)
@@ -251,23 +256,23 @@ class AlarmsController:
     def index(self, **params: str) -> Any:
         """GET lists the tenant's expression alarms, POST creates one."""
         ctx = context()
-        tenant = _tenant(ctx)
+        project = tenant(ctx)
         if pecan.request.method == "POST":
-            ctx.enforce("create_alarm", {"project_id": tenant})
+            ctx.enforce("create_alarm", {"project_id": project})
             alarm = _checked(ctx, _body(), None)
             stored = alarm_service.create(ctx.storage, alarm, ctx.caller,
                                           ctx.services.quota_defaults)
             href = f"{pecan.request.path_url.rstrip('/')}/{stored.alarm_id}"
-            response = _json(view.document(stored, href) or {}, 201)
+            response = json_response(view.document(stored, href), 201)
             response.location = href
             return response
         if pecan.request.method != "GET":
             raise MetricsError(f"{pecan.request.method} is not allowed here", 405)
-        ctx.enforce("get_alarms", {"project_id": tenant})
-        return self._list(ctx, tenant, params)
+        ctx.enforce("get_alarms", {"project_id": project})
+        return self._list(ctx, project, params)
 
     @staticmethod
-    def _list(ctx: RequestContext, tenant: str, params: dict[str, str]) -> Any:
+    def _list(ctx: RequestContext, project: str, params: dict[str, str]) -> Any:
         equals: dict[str, Any] = {}
         if params.get("name"):
             equals["name"] = params["name"]
@@ -284,16 +289,14 @@ class AlarmsController:
         found: list[dict[str, Any]] = []
         batch = min(max(limit + 1, 100), 1000)
         while len(found) <= limit:
-            query = AlarmFilter(project_id=tenant, equals=equals, limit=batch, marker=marker,
+            query = AlarmFilter(project_id=project, equals=equals, limit=batch, marker=marker,
                                 sort=[SortKey("alarm_id", "asc")])
             try:
                 alarms = ctx.storage.list_alarms(query)
             except InvalidMarker as exc:
                 raise MetricsError(f"offset {marker} is not an alarm id", 400) from exc
-            for alarm in alarms:
-                shown = view.expression(alarm)
-                if shown is not None and view.matches(shown[1], filters):
-                    found.append(view.document(alarm, f"{base}/{alarm.alarm_id}") or {})
+            found += [view.document(alarm, f"{base}/{alarm.alarm_id}") or {}
+                      for alarm in _matching(alarms, filters)]
             if len(alarms) < batch:
                 break
             marker = alarms[-1].alarm_id

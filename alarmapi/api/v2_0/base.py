@@ -35,10 +35,23 @@ def context() -> RequestContext:
     return ctx
 
 
+def tenant(ctx: RequestContext) -> str:
+    """The caller's tenant; 401 when the request names none."""
+    if ctx.caller.project_id is None:
+        raise MetricsError("no tenant: send X-Project-Id (or X-Auth-Token without keystone)",
+                           401)
+    return ctx.caller.project_id
+
+
+def json_response(document: Any, status: int = 200) -> webob.Response:
+    """A JSON answer."""
+    return webob.Response(body=json.dumps(document).encode(), status=status,
+                          content_type="application/json", charset="UTF-8")
+
+
 def _error(status: int, description: str) -> webob.Response:
-    body = json.dumps({"title": TITLES.get(status, "Error"), "description": description})
-    return webob.Response(body=body.encode(), status=status, content_type="application/json",
-                          charset="UTF-8")
+    return json_response({"title": TITLES.get(status, "Error"), "description": description},
+                         status)
 
 
 def endpoint(status: int = 200) -> Callable[[Callable[..., Any]], Any]:
@@ -62,8 +75,7 @@ def endpoint(status: int = 200) -> Callable[[Callable[..., Any]], Any]:
                 return result
             if status == 204:
                 return webob.Response(status=204)
-            return webob.Response(body=json.dumps(result).encode(), status=status,
-                                  content_type="application/json", charset="UTF-8")
+            return json_response(result, status)
 
         return pecan.expose(content_type="application/json")(wrapper)
 

@@ -9,7 +9,7 @@ from typing import Any
 import pecan
 
 from alarmapi.api.v2_0 import series
-from alarmapi.api.v2_0.base import context, endpoint, integer, legacy, page
+from alarmapi.api.v2_0.base import context, endpoint, integer, legacy, page, tenant
 from alarmapi.metrics import parsing
 from alarmapi.metrics.errors import MetricsError
 from alarmapi.metrics.model import STATISTICS, MetricQuery
@@ -22,10 +22,7 @@ def _tenant(ctx: Any, tenant_id: str | None, rule: str) -> str:
     if tenant_id and tenant_id != ctx.caller.project_id:
         ctx.enforce(rule, {"project_id": tenant_id})
         return tenant_id
-    if ctx.caller.project_id is None:
-        raise MetricsError("no tenant: send X-Project-Id (or X-Auth-Token without keystone)",
-                           401)
-    return str(ctx.caller.project_id)
+    return tenant(ctx)
 
 
 def _query(ctx: Any, params: dict[str, str], name_key: str = "name") -> MetricQuery:

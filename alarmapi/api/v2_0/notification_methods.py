@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import uuid
 from typing import Any
 
@@ -11,7 +10,15 @@ import webob
 
 from alarmapi import model
 from alarmapi import notification_methods as methods
-from alarmapi.api.v2_0.base import context, endpoint, integer, json_object, page
+from alarmapi.api.v2_0.base import (
+    context,
+    endpoint,
+    integer,
+    json_object,
+    json_response,
+    page,
+    tenant,
+)
 from alarmapi.metrics.errors import MetricsError
 from alarmapi.notification_methods import InvalidMethod, NotificationMethod
 from alarmapi.storage.sql.methods import SORT_FIELDS, DuplicateName
@@ -136,10 +143,8 @@ class NotificationMethodsController:
     def index(self, **params: str) -> Any:
         """GET lists the project's methods, POST creates one."""
         ctx = context()
-        if ctx.caller.project_id is None:
-            raise MetricsError("no tenant: send X-Project-Id (or X-Auth-Token without "
-                               "keystone)", 401)
-        target: dict[str, object] = {"project_id": ctx.caller.project_id}
+        project = tenant(ctx)
+        target: dict[str, object] = {"project_id": project}
         if pecan.request.method == "POST":
             ctx.enforce("notification_methods:create", target)
             return self._create(ctx)
@@ -148,8 +153,8 @@ class NotificationMethodsController:
         ctx.enforce("notification_methods:get", target)
         limit = integer(params.get("limit"), "limit") or DEFAULT_LIMIT
         offset = integer(params.get("offset"), "offset", minimum=0) or 0
-        found = ctx.storage.methods.list(ctx.caller.project_id, _sort_by(params.get("sort_by")),
-                                         offset, limit + 1)
+        found = ctx.storage.methods.list(project, _sort_by(params.get("sort_by")), offset,
+                                         limit + 1)
         base = pecan.request.path_url.rstrip("/")
         elements = [_render(m, f"{base}/{m.id}") for m in found[:limit]]
         return page(elements, str(offset + limit) if len(found) > limit else None)
@@ -165,8 +170,7 @@ class NotificationMethodsController:
         except DuplicateName as exc:
             raise _conflict(exc) from exc
         href = f"{pecan.request.path_url.rstrip('/')}/{method.id}"
-        response = webob.Response(body=json.dumps(_render(method, href)).encode(), status=201,
-                                  content_type="application/json", charset="UTF-8")
+        response = json_response(_render(method, href), 201)
         response.location = href
         return response
 

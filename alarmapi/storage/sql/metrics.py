@@ -7,7 +7,7 @@ import json
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
@@ -303,50 +303,52 @@ class SQLMetricStore:
                        ) -> dict[Any, dict[int, tuple[int, float]]]:
         """(time, value) of the newest measurement per (window shape, metric) and period,
         for the windows that judge the last value."""
-        shapes: dict[tuple[int, int, int], set[str]] = {}
-        for window, ids in zip(windows, members, strict=True):
-            shapes.setdefault((window.start_ms, window.end_ms, window.period_s), set()).update(ids)
         found: dict[Any, dict[int, tuple[int, float]]] = {}
-        for (start, end, period_s), shape_ids in shapes.items():
+        for (start, end, period_s), chunk in _shape_chunks(windows, members):
             bucket = V.c.timestamp - (V.c.timestamp - start) % (period_s * 1000)
-            ordered = sorted(shape_ids)
-            for chunk in (ordered[i:i + 1000] for i in range(0, len(ordered), 1000)):
-                newest = (sa.select(V.c.metric_id.label("m"), bucket.label("b"),
-                                    sa.func.max(V.c.timestamp).label("t"))
-                          .where(V.c.metric_id.in_(chunk), V.c.timestamp >= start,
-                                 V.c.timestamp < end)
-                          .group_by(V.c.metric_id, sa.literal_column("b"))).subquery()
-                stmt = sa.select(newest.c.m, newest.c.b, newest.c.t, V.c.value).join(
-                    V, sa.and_(V.c.metric_id == newest.c.m, V.c.timestamp == newest.c.t))
-                for row in self._read(functools.partial(_all_rows, stmt)):
-                    cell = found.setdefault(((start, end, period_s), row[0]), {})
-                    seen = (int(row[2]), float(row[3]))
-                    cell[int(row[1])] = max(cell.get(int(row[1]), seen), seen)
+            newest = (sa.select(V.c.metric_id.label("m"), bucket.label("b"),
+                                sa.func.max(V.c.timestamp).label("t"))
+                      .where(V.c.metric_id.in_(chunk), V.c.timestamp >= start,
+                             V.c.timestamp < end)
+                      .group_by(V.c.metric_id, sa.literal_column("b"))).subquery()
+            stmt = sa.select(newest.c.m, newest.c.b, newest.c.t, V.c.value).join(
+                V, sa.and_(V.c.metric_id == newest.c.m, V.c.timestamp == newest.c.t))
+            for row in self._read(functools.partial(_all_rows, stmt)):
+                cell = found.setdefault(((start, end, period_s), row[0]), {})
+                seen = (int(row[2]), float(row[3]))
+                cell[int(row[1])] = max(cell.get(int(row[1]), seen), seen)
         return found
 
     def _window_cells(self, windows: list[ThresholdWindow], members: list[list[str]]
                       ) -> dict[Any, dict[int, tuple[float, float, float, float]]]:
         """count/sum/min/max per (window shape, metric) and period."""
-        shapes: dict[tuple[int, int, int], set[str]] = {}
-        for window, ids in zip(windows, members, strict=True):
-            shapes.setdefault((window.start_ms, window.end_ms, window.period_s), set()).update(ids)
         cells: dict[Any, dict[int, tuple[float, float, float, float]]] = {}
-        for (start, end, period_s), shape_ids in shapes.items():
-            period = period_s * 1000
-            bucket = V.c.timestamp - (V.c.timestamp - start) % period
-            ordered = sorted(shape_ids)
-            for chunk in (ordered[i:i + 1000] for i in range(0, len(ordered), 1000)):
-                stmt = (sa.select(V.c.metric_id, bucket.label("bucket"),
-                                  sa.func.count(V.c.value), sa.func.sum(V.c.value),
-                                  sa.func.min(V.c.value), sa.func.max(V.c.value))
-                        .where(V.c.metric_id.in_(chunk), V.c.timestamp >= start,
-                               V.c.timestamp < end)
-                        .group_by(V.c.metric_id, sa.literal_column("bucket")))
-                rows: list[Any] = self._read(functools.partial(_all_rows, stmt))
-                for row in rows:
-                    cells.setdefault(((start, end, period_s), row[0]), {})[int(row[1])] = (
-                        float(row[2]), float(row[3]), float(row[4]), float(row[5]))
+        for (start, end, period_s), chunk in _shape_chunks(windows, members):
+            bucket = V.c.timestamp - (V.c.timestamp - start) % (period_s * 1000)
+            stmt = (sa.select(V.c.metric_id, bucket.label("bucket"),
+                              sa.func.count(V.c.value), sa.func.sum(V.c.value),
+                              sa.func.min(V.c.value), sa.func.max(V.c.value))
+                    .where(V.c.metric_id.in_(chunk), V.c.timestamp >= start,
+                           V.c.timestamp < end)
+                    .group_by(V.c.metric_id, sa.literal_column("bucket")))
+            rows: list[Any] = self._read(functools.partial(_all_rows, stmt))
+            for row in rows:
+                cells.setdefault(((start, end, period_s), row[0]), {})[int(row[1])] = (
+                    float(row[2]), float(row[3]), float(row[4]), float(row[5]))
         return cells
+
+
+def _shape_chunks(windows: list[ThresholdWindow], members: list[list[str]]
+                  ) -> Iterator[tuple[tuple[int, int, int], list[str]]]:
+    """The metrics to read per window shape (start, end, period), in chunks of 1,000 ids:
+    windows of one shape share one GROUP BY."""
+    shapes: dict[tuple[int, int, int], set[str]] = {}
+    for window, ids in zip(windows, members, strict=True):
+        shapes.setdefault((window.start_ms, window.end_ms, window.period_s), set()).update(ids)
+    for shape, shape_ids in shapes.items():
+        ordered = sorted(shape_ids)
+        for i in range(0, len(ordered), 1000):
+            yield shape, ordered[i:i + 1000]
 
 
 def _picked(windows: list[ThresholdWindow], members: list[list[str]], keep: list[bool]
