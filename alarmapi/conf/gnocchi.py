@@ -22,6 +22,14 @@ OPTS = [
         "timeout", default=10.0, min=0.1, max=300, help="Seconds before a Gnocchi call fails."
     ),
     cfg.IntOpt(
+        "parallel_requests",
+        default=8,
+        min=1,
+        max=64,
+        help="Gnocchi requests the evaluator sends at the same time (one per distinct "
+        "rule data of a batch of alarms); 1 sends them one after the other.",
+    ),
+    cfg.IntOpt(
         "capabilities_cache_seconds",
         default=3600,
         min=0,

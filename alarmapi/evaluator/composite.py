@@ -45,6 +45,17 @@ def evaluate(tree: dict[str, Any], leaf: LeafEvaluator) -> Evaluation:
                                       "evaluated_rules": len(reasons)})
 
 
+def first_leaf(tree: dict[str, Any]) -> dict[str, Any] | None:
+    """The leaf every evaluation of the tree reads (its leftmost), None if malformed."""
+    node: Any = tree
+    while isinstance(node, dict) and len(node) == 1 and next(iter(node)) in ("and", "or"):
+        children = next(iter(node.values()))
+        if not isinstance(children, list) or not children:
+            return None
+        node = children[0]
+    return node if isinstance(node, dict) else None
+
+
 def _form(node: dict[str, Any], counter: list[int] | None = None) -> str:
     counter = counter if counter is not None else [0]
     if len(node) == 1 and next(iter(node)) in ("and", "or"):

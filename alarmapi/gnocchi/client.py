@@ -31,11 +31,17 @@ class GnocchiClient:
         user: str | None = "admin",
         capabilities_ttl: float = 3600.0,
         session: requests.Session | None = None,
+        pool_size: int = 10,
     ) -> None:
         self.endpoint = endpoint.rstrip("/")
         self.timeout = timeout
         self.capabilities_ttl = capabilities_ttl
-        self._session = session or requests.Session()
+        if session is None:
+            session = requests.Session()
+            adapter = requests.adapters.HTTPAdapter(pool_maxsize=max(10, pool_size))
+            session.mount("http://", adapter)
+            session.mount("https://", adapter)
+        self._session = session
         self._headers = {"Accept": "application/json"}
         if user:
             token = base64.b64encode(f"{user}:".encode()).decode()
@@ -112,4 +118,5 @@ def from_config(conf: Any) -> GnocchiClient | None:
         timeout=conf.gnocchi.timeout,
         user=conf.gnocchi.user if conf.gnocchi.auth_mode == "basic" else None,
         capabilities_ttl=conf.gnocchi.capabilities_cache_seconds,
+        pool_size=conf.gnocchi.parallel_requests,
     )

@@ -45,7 +45,9 @@ def test_evaluator_process(tmp_path: pathlib.Path) -> None:
     now_ms = int(time.time() * 1000)
     services.storage.metrics.ingest([Measurement(Metric("p", "temp", {}), now_ms - 5000, 80.0)])
     config = tmp_path / "alarmapi.conf"
-    config.write_text(f"[database]\nconnection = {url}\n[evaluator]\nevaluation_interval = 1\n")
+    cycles = tmp_path / "cycles.jsonl"
+    config.write_text(f"[database]\nconnection = {url}\n[evaluator]\nevaluation_interval = 1\n"
+                      f"cycle_report_file = {cycles}\n")
     process = subprocess.Popen([str(BIN / "alarmapi-evaluator"), "--config-file", str(config)],
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     storage = SQLConnection(url)
@@ -58,6 +60,13 @@ def test_evaluator_process(tmp_path: pathlib.Path) -> None:
         storage.dispose()
         services.storage.dispose()  # type: ignore[attr-defined]
     assert code == 0
+    # One JSON line per cycle; the first cycle judged the alarm and moved it.
+    records = [json.loads(line) for line in cycles.read_text().splitlines()]
+    first = records[0]
+    assert first["alarms"] == 1 and first["transitions"] == 1 and first["failed"] == 0
+    assert first["end"] >= first["start"] and first["wall_s"] >= 0 and first["cpu_s"] >= 0
+    assert first["gnocchi_requests"] == 0 and first["pid"] == process.pid
+    assert all(r["transitions"] == 0 for r in records[1:])
 
 
 def test_breach_reaches_the_alarm_between_cycles(tmp_path: pathlib.Path) -> None:

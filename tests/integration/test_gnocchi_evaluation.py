@@ -87,3 +87,34 @@ def test_unreachable_gnocchi_gives_no_verdict() -> None:
         "metric": "cpu", "resource_id": "r", "threshold": 1, "aggregation_method": "mean"},
         datetime.datetime.now(datetime.UTC).replace(tzinfo=None))
     assert result.state is None
+
+
+def test_parallel_prefetch_gives_the_sequential_verdicts(gnocchi: dict[str, Any]) -> None:
+    base = {"threshold": 96, "comparison_operator": "gt", "granularity": 60,
+            "evaluation_periods": 1, "aggregation_method": "max"}
+    leaves = [
+        ("gnocchi_resources_threshold", dict(base, metric="cpu", resource_type="generic",
+                                              resource_id=gnocchi["resource_id"])),
+        ("gnocchi_resources_threshold", dict(base, metric="mem", resource_type="generic",
+                                              resource_id=gnocchi["resource_id"])),
+        ("gnocchi_resources_threshold", dict(base, metric="cpu", resource_type="generic",
+                                              resource_id=str(uuid.uuid4()))),
+        ("gnocchi_aggregation_by_metrics_threshold",
+         dict(base, metrics=[gnocchi["metrics"]["cpu"], gnocchi["metrics"]["mem"]])),
+        ("gnocchi_aggregation_by_resources_threshold", dict(
+            base, metric="cpu", resource_type="generic",
+            query=json.dumps({"=": {"id": gnocchi["resource_id"]}}))),
+    ]
+    now = datetime.datetime.now(datetime.UTC).replace(tzinfo=None)
+    sequential = GnocchiSource(GnocchiClient(gnocchi["url"], timeout=10))
+    parallel = GnocchiSource(GnocchiClient(gnocchi["url"], timeout=10, pool_size=4),
+                             parallel=4)
+    parallel.prefetch(leaves, now)
+    assert parallel.requests == len(leaves)
+    expected = [sequential.evaluate(t, r, now) for t, r in leaves]
+    got = [parallel.evaluate(t, r, now) for t, r in leaves]
+    parallel.close()
+    assert [(e.state, e.reason_data) for e in got] == [(e.state, e.reason_data)
+                                                       for e in expected]
+    assert [e.state for e in got] == ["ok", "alarm", "insufficient data", "alarm", "ok"]
+    assert parallel.requests == len(leaves)  # evaluate() sent nothing more
