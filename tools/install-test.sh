@@ -17,8 +17,12 @@ PEER_HOME="${PEER_HOME:-$HOME/.cache/alarmapi-peer}"
 if [ ! -x "$PEER_HOME/gnocchi-venv/bin/gnocchi-api" ]; then
   "$PY" -m venv "$PEER_HOME/gnocchi-venv"
   "$PEER_HOME/gnocchi-venv/bin/python" -m pip install -q --upgrade pip >/dev/null
-  "$PEER_HOME/gnocchi-venv/bin/python" -m pip install -q 'gnocchi[postgresql,file]==4.7.1' \
-      psycopg2-binary uwsgi
+  "$PEER_HOME/gnocchi-venv/bin/python" -m pip install -q \
+      'gnocchi[postgresql,file,keystone]==4.7.1' psycopg2-binary uwsgi
+fi
+# keystonemiddleware: the tests also run this Gnocchi behind Keystone.
+if ! "$PEER_HOME/gnocchi-venv/bin/python" -c "import keystonemiddleware" 2>/dev/null; then
+  "$PEER_HOME/gnocchi-venv/bin/python" -m pip install -q 'gnocchi[keystone]==4.7.1'
 fi
 # A real Keystone 30 for the trust+http tests (tools/keystone_peer.sh starts it).
 bash tools/keystone_peer.sh install

@@ -9,12 +9,15 @@ OPTS = [
         "endpoint",
         schemes=["http", "https"],
         help="Base URL of the Gnocchi API (for example http://127.0.0.1:8041). "
-        "Without it gnocchi_* alarms cannot be validated and are refused with 503.",
+        "With auth_mode = keystone it may be left unset: the endpoint of service type "
+        "'metric' is then taken from the catalog. Without either, gnocchi_* alarms "
+        "cannot be validated and are refused with 503.",
     ),
     cfg.StrOpt(
         "auth_mode",
         default="basic",
-        choices=[("basic", "Gnocchi's basic auth with the user below"), ("noauth", "no auth")],
+        choices=[("basic", "Gnocchi's basic auth with the user below"), ("noauth", "no auth"),
+                 ("keystone", "a token of the [service_credentials] user (keystoneauth)")],
         help="How to authenticate to Gnocchi.",
     ),
     cfg.StrOpt("user", default="admin", help="User name sent with basic auth."),

@@ -1,5 +1,6 @@
-"""[service_credentials]: the keystone user the notifier acts as to redeem the trusts
-of trust+http(s) actions (as in Aodh)."""
+"""[service_credentials]: the keystone user alarmapi acts as (as in Aodh): the notifier
+redeems the trusts of trust+http(s) actions with it, and with ``[gnocchi] auth_mode =
+keystone`` the API and the evaluator call Gnocchi with its token."""
 
 import copy
 
@@ -20,4 +21,9 @@ OPTS: list[cfg.Opt] = [
     *loading.get_session_conf_options(),
     *loading.get_auth_common_conf_options(),
     *(_optional(opt) for opt in loading.get_auth_plugin_conf_options("password")),
+    cfg.StrOpt("region_name", help="Region of the endpoints looked up in the catalog."),
+    cfg.StrOpt("interface", default="public",
+               choices=("public", "internal", "admin", "publicURL", "internalURL",
+                        "adminURL"),
+               help="Which endpoint of a service the catalog lookup takes."),
 ]

@@ -1,4 +1,5 @@
-"""A small, timeout-bound HTTP client of the Gnocchi v1 API."""
+"""A small, timeout-bound HTTP client of the Gnocchi v1 API: basic auth, no auth, or a
+keystoneauth session (keystone tokens, the endpoint from the catalog)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,21 @@ import time
 from typing import Any
 
 import requests
+from keystoneauth1 import exceptions as ka_exceptions
 
 from alarmapi import errors
+
+#: The catalog's service type of Gnocchi.
+SERVICE_TYPE = "metric"
+
+
+def pooled_session(pool_size: int) -> requests.Session:
+    """A requests session keeping up to ``pool_size`` connections per host open."""
+    session = requests.Session()
+    transport = requests.adapters.HTTPAdapter(pool_maxsize=max(10, pool_size))
+    session.mount("http://", transport)
+    session.mount("https://", transport)
+    return session
 
 
 class GnocchiError(errors.ClientError):
@@ -25,23 +39,22 @@ class GnocchiClient:
 
     def __init__(
         self,
-        endpoint: str,
+        endpoint: str | None,
         *,
         timeout: float = 10.0,
         user: str | None = "admin",
         capabilities_ttl: float = 3600.0,
         session: requests.Session | None = None,
         pool_size: int = 10,
+        adapter: Any | None = None,
     ) -> None:
-        self.endpoint = endpoint.rstrip("/")
+        """``adapter``: a keystoneauth1 Adapter (service type metric) that authenticates
+        the requests and, without ``endpoint``, finds Gnocchi in the catalog."""
+        self.endpoint = (endpoint or "").rstrip("/")
+        self.adapter = adapter
         self.timeout = timeout
         self.capabilities_ttl = capabilities_ttl
-        if session is None:
-            session = requests.Session()
-            adapter = requests.adapters.HTTPAdapter(pool_maxsize=max(10, pool_size))
-            session.mount("http://", adapter)
-            session.mount("https://", adapter)
-        self._session = session
+        self._session = session or pooled_session(pool_size)
         self._headers = {"Accept": "application/json"}
         if user:
             token = base64.b64encode(f"{user}:".encode()).decode()
@@ -54,6 +67,13 @@ class GnocchiClient:
         """Send one request; network failures become BackendUnavailable."""
         headers = dict(self._headers)
         headers.update(kwargs.pop("headers", {}))
+        if self.adapter is not None:
+            try:
+                return self.adapter.request(path, method, headers=headers, timeout=self.timeout,
+                                            raise_exc=False, **kwargs)
+            except ka_exceptions.ClientException as exc:
+                raise errors.BackendUnavailable(
+                    f"Gnocchi is unavailable: {exc.__class__.__name__}: {exc}") from exc
         try:
             return self._session.request(
                 method, self.endpoint + path, headers=headers, timeout=self.timeout, **kwargs
@@ -109,8 +129,38 @@ class GnocchiClient:
             raise GnocchiError(status, self._message(response))
 
 
+def _keystone_adapter(conf: Any, pool_size: int) -> Any:
+    """A keystoneauth1 Adapter for Gnocchi with the [service_credentials] user."""
+    from keystoneauth1 import adapter, identity, loading
+
+    from alarmapi.conf import service_credentials
+
+    opts = conf.service_credentials
+    if opts.auth_type:
+        auth = loading.load_auth_from_conf_options(conf, service_credentials.GROUP)
+    else:  # the password options alone, as Aodh's service_credentials are usually given
+        auth = identity.Password(
+            auth_url=opts.auth_url, username=opts.username, user_id=opts.user_id,
+            password=opts.password, user_domain_id=opts.user_domain_id,
+            user_domain_name=opts.user_domain_name, project_id=opts.project_id,
+            project_name=opts.project_name, project_domain_id=opts.project_domain_id,
+            project_domain_name=opts.project_domain_name)
+    session = loading.load_session_from_conf_options(
+        conf, service_credentials.GROUP, auth=auth, session=pooled_session(pool_size))
+    return adapter.Adapter(session, service_type=SERVICE_TYPE,
+                           interface=opts.interface.removesuffix("URL"),
+                           region_name=opts.region_name,
+                           endpoint_override=conf.gnocchi.endpoint or None)
+
+
 def from_config(conf: Any) -> GnocchiClient | None:
-    """The client the [gnocchi] options describe; None when no endpoint is set."""
+    """The client the [gnocchi] options describe; None when Gnocchi is not configured
+    (no endpoint, and no keystone catalog to find one in)."""
+    if conf.gnocchi.auth_mode == "keystone":
+        return GnocchiClient(
+            conf.gnocchi.endpoint, timeout=conf.gnocchi.timeout, user=None,
+            capabilities_ttl=conf.gnocchi.capabilities_cache_seconds,
+            adapter=_keystone_adapter(conf, conf.gnocchi.parallel_requests))
     if not conf.gnocchi.endpoint:
         return None
     return GnocchiClient(
