@@ -163,9 +163,8 @@ def test_lease_hands_a_dead_notifiers_claim_to_another(storage: SQLConnection) -
 
 def test_concurrent_claims_never_overlap(storage: SQLConnection) -> None:
     rig = Rig(storage)
-    alarm = rig.alarm(["test://"])
-    for i in range(60):
-        alarm = rig.transition(alarm, "alarm" if i % 2 == 0 else "ok")
+    for _ in range(12):
+        rig.transition(rig.alarm([f"test://{i}" for i in range(5)]), "alarm")
     claimed: list[int] = []
     lock = threading.Lock()
 
@@ -183,6 +182,26 @@ def test_concurrent_claims_never_overlap(storage: SQLConnection) -> None:
     for thread in threads:
         thread.join(120)
     assert len(claimed) == 60 and len(set(claimed)) == 60
+
+
+def test_one_destination_gets_an_alarms_transitions_in_order(
+        storage: SQLConnection, receiver: HTTPReceiver) -> None:
+    rig = Rig(storage, initial_backoff=30.0)
+    receiver.answers = [503]
+    alarm = rig.alarm([receiver.url + "/first"])
+    for state in ("alarm", "ok", "alarm"):
+        alarm = rig.transition(alarm, state)
+    assert rig.service.run_once() == 1  # the oldest, refused: it backs off
+    assert rig.service.run_once() == 0  # the newer ones wait behind it
+    other = rig.transition(rig.alarm([receiver.url + "/other"]), "alarm")
+    assert rig.service.run_once() == 1  # another alarm is not held up
+    assert rig.deliveries(other)[0].status == "delivered"
+    rig.later(600)
+    for _ in range(3):
+        assert rig.service.run_once() == 1
+    assert rig.service.run_once() == 0
+    states = [r.json()["current"] for r in receiver.received if r.path == "/first"]
+    assert states == ["alarm", "alarm", "ok", "alarm"]
 
 
 def test_denied_network_is_refused_at_delivery(storage: SQLConnection,

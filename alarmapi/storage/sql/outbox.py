@@ -75,12 +75,22 @@ class SQLOutbox:
 
     def claim(self, limit: int, now: datetime.datetime, lease_until: datetime.datetime
               ) -> list[Delivery]:
-        """Claim up to ``limit`` due deliveries until ``lease_until``, oldest first."""
+        """Claim up to ``limit`` due deliveries until ``lease_until``, oldest first; of
+        the deliveries of one alarm to one action, only the oldest pending one."""
         token = uuid.uuid4().hex
 
         def work(conn: sa.Connection) -> list[Delivery]:
             due = sa.and_(_D.status == DeliveryStatus.PENDING.value, _D.next_attempt_at <= now)
-            pick = sa.select(_D.id).where(due).order_by(_D.next_attempt_at, _D.id).limit(limit)
+            # In order per destination: a transition's delivery waits while an earlier
+            # one of the same alarm to the same action is pending (in flight or waiting
+            # for a retry), so a receiver never sees "ok" and then the older "alarm".
+            earlier = delivery_table.alias("earlier")
+            waits = sa.exists().where(
+                earlier.c.alarm_id == _D.alarm_id, earlier.c.action == _D.action,
+                earlier.c.id < _D.id, earlier.c.status == DeliveryStatus.PENDING.value,
+                earlier.c.repeat.is_(False))
+            pick = sa.select(_D.id).where(due, ~waits).order_by(_D.next_attempt_at, _D.id
+                                                                ).limit(limit)
             if self._skip_locked:
                 pick = pick.with_for_update(skip_locked=True)
             ids = [row.id for row in conn.execute(pick)]
