@@ -17,8 +17,8 @@ import webob
 from oslo_config import cfg
 from paste import deploy
 
-from alarmapi import gnocchi
-from alarmapi.api import hooks, pecan_speed, policies
+from alarmapi import errors, gnocchi
+from alarmapi.api import faults, hooks, limits, pecan_speed, policies
 from alarmapi.api.context import Services
 from alarmapi.api.root import VersionsController
 from alarmapi.api.v2.root import V2Controller
@@ -38,15 +38,29 @@ def build_services(conf: cfg.ConfigOpts) -> Services:
                     gnocchi.from_config(conf))
 
 
+def _aodh_error(error: errors.AlarmAPIError) -> webob.Response:
+    fault = faults.fault_of(error)
+    return webob.Response(body=json.dumps(fault.body()).encode(), status=fault.status,
+                          content_type="application/json", charset="UTF-8")
+
+
+def _monasca_error(error: errors.AlarmAPIError) -> webob.Response:
+    from alarmapi.api.v2_0.base import error_response
+
+    fault = faults.fault_of(error)
+    return error_response(fault.status, fault.message)
+
+
 def setup_v2(services: Services) -> WSGIApp:
-    """The pecan app serving /v2."""
-    return pecan.make_app(
+    """The pecan app serving /v2, behind the request limits."""
+    app = pecan.make_app(
         V2Controller(),
         hooks=[hooks.ContextHook(services), hooks.BodyShapeHook()],
         force_canonical=False,
         guess_content_type_from_ext=False,
         debug=False,
     )
+    return limits.RequestLimits(app, _aodh_error, services.conf.api.max_request_body_size)
 
 
 def _paste_file(conf: cfg.ConfigOpts) -> str:
@@ -84,8 +98,9 @@ def v2_0_factory(global_conf: dict[str, Any], **local_conf: Any) -> WSGIApp:
     from alarmapi.api.v2_0.root import V2_0Controller
 
     services = _services(global_conf)
-    return pecan.make_app(V2_0Controller(), hooks=[hooks.ContextHook(services)],
-                          force_canonical=False, guess_content_type_from_ext=False)
+    app = pecan.make_app(V2_0Controller(), hooks=[hooks.ContextHook(services)],
+                         force_canonical=False, guess_content_type_from_ext=False)
+    return limits.RequestLimits(app, _monasca_error, services.conf.api.max_request_body_size)
 
 
 def versions_factory(global_conf: dict[str, Any], **local_conf: Any) -> WSGIApp:
@@ -153,9 +168,8 @@ def identity_guard(app: WSGIApp) -> WSGIApp:
             return app(environ, start_response)
         except ksa_exceptions.ClientException as error:
             LOG.error("token validation failed: %s", error)
-            fault = {"faultcode": "Server", "debuginfo": None,
-                     "faultstring": f"The identity service cannot validate the token: {error}"}
-            response = webob.Response(body=json.dumps({"error_message": fault}).encode(),
+            fault = faults.Fault(503, f"The identity service cannot validate the token: {error}")
+            response = webob.Response(body=json.dumps({"error_message": fault.body()}).encode(),
                                       status=503, content_type="application/json",
                                       charset="UTF-8")
             return response(environ, start_response)

@@ -1,16 +1,66 @@
-"""Error bodies: every 4xx/5xx wrapped as Aodh's ``{"error_message": ...}``."""
+"""The one table from errors to HTTP: status and fault of any exception, and the
+middleware wrapping every 4xx/5xx as Aodh's ``{"error_message": ...}``."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import logging
 from collections.abc import Callable, Iterable
 from typing import Any
 from xml.etree import ElementTree
 
 import webob
+from wsme.utils import is_valid_code
+
+from alarmapi import errors
+
+LOG = logging.getLogger(__name__)
 
 StartResponse = Callable[..., Any]
 WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
+
+
+@dataclasses.dataclass(frozen=True)
+class Fault:
+    """What a client is told of an error: the status and one message."""
+
+    status: int
+    message: str
+
+    @property
+    def faultcode(self) -> str:
+        """WSME's fault code: Client for a 4xx, Server otherwise."""
+        return "Client" if self.status < 500 else "Server"
+
+    def body(self) -> dict[str, Any]:
+        """The WSME fault document (wrapped in ``error_message`` by the middleware)."""
+        return {"faultcode": self.faultcode, "faultstring": self.message, "debuginfo": None}
+
+
+def internal_error(request_id: str | None) -> Fault:
+    """The only thing a 500 says: never a statement, a parameter or a traceback."""
+    suffix = f" (request {request_id})" if request_id else ""
+    return Fault(500, f"Internal error{suffix}; the details are in the server log")
+
+
+def fault_of(exc: BaseException, request_id: str | None = None) -> Fault:
+    """The status and message of any exception raised while serving a request.
+
+    Domain errors carry their status; WSME's and webob's client errors keep theirs.
+    Everything else is logged here with its traceback and told as an internal error.
+    """
+    if isinstance(exc, errors.AlarmAPIError) and exc.status < 500:
+        return Fault(exc.status, exc.message)
+    if isinstance(exc, errors.AlarmAPIError):  # 503 and the like: the message is ours
+        LOG.warning("request %s: %s", request_id, exc.message)
+        return Fault(exc.status, exc.message)
+    code = getattr(exc, "code", None)
+    if isinstance(code, int) and is_valid_code(code) and 400 <= code < 500:
+        message = getattr(exc, "faultstring", None) or getattr(exc, "detail", None)
+        return Fault(code, str(message or exc))
+    LOG.error("request %s failed", request_id, exc_info=(type(exc), exc, exc.__traceback__))
+    return internal_error(request_id)
 
 
 def _json(body: bytes) -> bytes:

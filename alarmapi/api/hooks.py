@@ -8,6 +8,7 @@ from typing import Any
 import webob.exc
 from pecan import hooks
 
+from alarmapi.api import faults
 from alarmapi.api.context import RequestContext, Services
 
 
@@ -23,9 +24,8 @@ class ContextHook(hooks.PecanHook):
 
 def client_fault(message: str) -> webob.exc.HTTPBadRequest:
     """A 400 carrying a WSME-style fault body (wrapped later in error_message)."""
-    fault = {"faultcode": "Client", "faultstring": message, "debuginfo": None}
-    return webob.exc.HTTPBadRequest(body=json.dumps(fault), content_type="application/json",
-                                    charset="UTF-8")
+    return webob.exc.HTTPBadRequest(body=json.dumps(faults.Fault(400, message).body()),
+                                    content_type="application/json", charset="UTF-8")
 
 
 class BodyShapeHook(hooks.PecanHook):

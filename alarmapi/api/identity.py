@@ -6,6 +6,11 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 
+from alarmapi import errors
+
+#: The message of every refusal by policy or scope (Aodh's words).
+RBAC_FAILED = "RBAC Authorization Failed"
+
 
 @dataclasses.dataclass(frozen=True)
 class Caller:
@@ -39,5 +44,14 @@ class Caller:
 
     @property
     def scope(self) -> str | None:
-        """The project a non-admin is limited to; None for an admin."""
-        return None if self.is_admin else self.project_id
+        """The project the caller is limited to; None (every project) only for an admin.
+
+        This is the one derivation of what a caller may see and touch. A non-admin
+        whose credentials name no project (no X-Project-Id, a domain- or system-scoped
+        token) is refused here, so it can never fall through to "every project".
+        """
+        if self.is_admin:
+            return None
+        if not self.project_id:
+            raise errors.Forbidden(RBAC_FAILED)
+        return self.project_id

@@ -10,9 +10,7 @@ from typing import Any
 from oslo_policy import policy
 
 from alarmapi import errors
-from alarmapi.api.identity import Caller
-
-RBAC_FAILED = "RBAC Authorization Failed"
+from alarmapi.api.identity import RBAC_FAILED, Caller
 
 
 class DecisionCache:
@@ -71,7 +69,9 @@ def enforce(
     """Raise Forbidden unless ``telemetry:<name>`` allows the caller on the target.
 
     Without an explicit target the caller's own project is the target, as in Aodh.
+    A non-admin without a project is refused whatever the rule says (``Caller.scope``).
     """
+    _ = caller.scope  # refuses a project-less non-admin
     if target is None:
         target = {"project_id": caller.project_id, "user_id": caller.user_id}
     if not decisions.allowed(f"telemetry:{name}", target, caller):

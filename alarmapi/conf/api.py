@@ -46,6 +46,13 @@ OPTS = [
         help="Number of alarms a list returns when the request gives no limit; "
         "0 returns every alarm, as Aodh does.",
     ),
+    cfg.IntOpt(
+        "max_request_body_size",
+        default=1_048_576,
+        min=1024,
+        max=1_073_741_824,
+        help="Largest request body accepted, in bytes; a larger one is answered 413.",
+    ),
     cfg.BoolOpt(
         "enable_evaluation_results_metrics",
         default=False,

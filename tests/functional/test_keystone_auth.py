@@ -72,3 +72,23 @@ def test_missing_token(keystone_api: tuple[webtest.TestApp, ksm_fixture.AuthToke
     response = api.get("/v2/alarms", status=401)
     assert response.json["error"]["code"] == 401  # keystonemiddleware answers, as in Aodh
     assert api.get("/", status=200).json["versions"]
+
+
+def test_a_token_without_a_project_scope_sees_nothing(
+        keystone_api: tuple[webtest.TestApp, ksm_fixture.AuthTokenFixture]) -> None:
+    """A domain-scoped (or unscoped) token names no project: refused, never all projects."""
+    api, tokens = keystone_api
+    tokens.add_token_data(token_id="token-a", user_id="user-a", project_id="proj-a",
+                          role_list=["reader", "member"])
+    tokens.add_token_data(token_id="token-domain", user_id="user-d",
+                          role_list=["reader", "member"])
+    api.post_json("/v2/alarms", {"name": "secret", "type": "event", "event_rule": {}},
+                  headers={"X-Auth-Token": "token-a"}, status=201)
+    headers = {"X-Auth-Token": "token-domain"}
+    for method, path in (("GET", "/v2/alarms"), ("POST", "/v2/query/alarms"),
+                         ("POST", "/v2/query/alarms/history"), ("GET", "/v2/quotas")):
+        response = api.request(path, method=method, headers=headers, expect_errors=True,
+                               body=b"{}" if method == "POST" else b"",
+                               content_type="application/json")
+        assert response.status_int == 403, (path, response.text)
+        assert "secret" not in response.text

@@ -13,6 +13,7 @@ from pecan import rest
 from wsme import types as wtypes
 
 from alarmapi import errors
+from alarmapi.api import limits
 from alarmapi.api.v2 import alarm_type, history_type
 from alarmapi.api.v2.expose import wsexpose
 from alarmapi.api.v2.wsbase import Base
@@ -80,7 +81,10 @@ def _validator(kind: str, fields: tuple[str, ...]) -> jsonschema.protocols.Valid
 def _load(text: str, kind: str, fields: tuple[str, ...]) -> Any:
     try:
         value = json.loads(text)
+        limits.check_document(value, kind.lower())
         error = jsonschema.exceptions.best_match(_validator(kind, fields).iter_errors(value))
+    except errors.InvalidInput:
+        raise
     except (ValueError, RecursionError) as exc:
         raise errors.ClientError(f"{kind} expression not valid: {exc}") from exc
     if error is not None:

@@ -17,9 +17,9 @@ import wsme
 import wsme.api
 import wsme.rest.args
 import wsmeext.pecan as wsme_pecan  # registers the wsmejson/wsmexml renderers
-from wsme.utils import is_valid_code
 
 from alarmapi import errors
+from alarmapi.api import faults
 from alarmapi.api.v2.wire import Wire
 
 _PARSE_ERRORS = (TypeError, AttributeError, ValueError, KeyError, IndexError,
@@ -40,11 +40,9 @@ def _arguments(funcdef: Any, args: Any, kwargs: Any) -> tuple[Any, Any]:
 
 
 def _fault(exc: BaseException) -> dict[str, Any]:
-    code = getattr(exc, "code", None)
-    pecan.response.status = code if code and is_valid_code(code) else 500
-    return wsme.api.format_exception(
-        (type(exc), exc, exc.__traceback__), pecan.conf.get("wsme", {}).get("debug", False)
-    )
+    fault = faults.fault_of(exc, pecan.request.environ.get("openstack.request_id"))
+    pecan.response.status = fault.status
+    return fault.body()
 
 
 def wsexpose(*signature: Any, **options: Any) -> Callable[[Callable[..., Any]], Any]:

@@ -9,6 +9,7 @@ import wsme
 from pecan import rest
 from wsme import types as wtypes
 
+from alarmapi import errors
 from alarmapi.api import alarm_service
 from alarmapi.api.v2.expose import wsexpose
 from alarmapi.api.v2.wsbase import Base
@@ -50,7 +51,10 @@ class QuotasController(rest.RestController):
         Reading writes nothing (Aodh stores the default on the first read).
         """
         ctx = pecan.request.ctx
-        project_id = project_id or ctx.caller.project_id
+        project_id = project_id or ctx.caller.scope or ctx.caller.project_id
+        if not project_id:
+            raise errors.InvalidInput("project_id", project_id,
+                                      "name the project whose quotas to show")
         ctx.enforce("get_quotas", {"project_id": project_id})
         return _effective(project_id)
 

@@ -105,7 +105,9 @@ def alarm_filter(q: list[Query] | None, caller: Caller) -> tuple[AlarmFilter, bo
     if project_id is not None and not caller.is_admin and project_id != caller.project_id:
         raise errors.NotAuthorized(f"Not Authorized to access project {project_id}")
     if project_id is None and not all_projects:
-        project_id = caller.project_id
+        # An admin without a project lists every project, as in Aodh; anyone else
+        # is held to the one derivation of a caller's scope.
+        project_id = caller.project_id if caller.is_admin else caller.scope
     return AlarmFilter(project_id=project_id, equals=equals), all_projects
 
 

@@ -12,7 +12,7 @@ from typing import Any
 import pecan
 import webob
 
-from alarmapi import errors
+from alarmapi.api import faults
 from alarmapi.api.context import RequestContext
 from alarmapi.api.identity import Caller
 from alarmapi.metrics.errors import TITLES, MetricsError
@@ -49,7 +49,8 @@ def json_response(document: Any, status: int = 200) -> webob.Response:
                           content_type="application/json", charset="UTF-8")
 
 
-def _error(status: int, description: str) -> webob.Response:
+def error_response(status: int, description: str) -> webob.Response:
+    """A Monasca error document."""
     return json_response({"title": TITLES.get(status, "Error"), "description": description},
                          status)
 
@@ -68,9 +69,10 @@ def endpoint(status: int = 200) -> Callable[[Callable[..., Any]], Any]:
                                        "than once")
                 result = f(self, *args, **kwargs)
             except MetricsError as exc:
-                return _error(exc.status, exc.message)
-            except errors.AlarmAPIError as exc:
-                return _error(exc.status, exc.message)
+                return error_response(exc.status, exc.message)
+            except Exception as exc:  # the one error table, in Monasca's shape
+                fault = faults.fault_of(exc, pecan.request.environ.get("openstack.request_id"))
+                return error_response(fault.status, fault.message)
             if isinstance(result, webob.Response):
                 return result
             if status == 204:

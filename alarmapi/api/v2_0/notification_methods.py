@@ -85,7 +85,7 @@ class NotificationMethodController:
         self.method_id = method_id
 
     def _existing(self, ctx: Any) -> NotificationMethod:
-        method = ctx.storage.methods.get(self.method_id, ctx.caller.project_id)
+        method = ctx.storage.methods.get(self.method_id, tenant(ctx))
         if method is None:
             raise _missing(self.method_id)
         return method
@@ -95,13 +95,14 @@ class NotificationMethodController:
         """GET, PUT, PATCH or DELETE one method."""
         ctx = context()
         verb = pecan.request.method
-        target: dict[str, object] = {"project_id": ctx.caller.project_id}
+        project = tenant(ctx)
+        target: dict[str, object] = {"project_id": project}
         if verb == "GET":
             ctx.enforce("notification_methods:get", target)
             return _render(self._existing(ctx), pecan.request.path_url)
         if verb == "DELETE":
             ctx.enforce("notification_methods:delete", target)
-            if not ctx.storage.methods.delete(self.method_id, str(ctx.caller.project_id)):
+            if not ctx.storage.methods.delete(self.method_id, project):
                 raise _missing(self.method_id)
             return webob.Response(status=204)
         if verb not in ("PUT", "PATCH"):
@@ -130,7 +131,7 @@ class TypesController:
     def index(self, **_params: str) -> Any:
         """The method types this service delivers."""
         ctx = context()
-        ctx.enforce("notification_methods:get", {"project_id": ctx.caller.project_id})
+        ctx.enforce("notification_methods:get", {"project_id": tenant(ctx)})
         return page([{"type": t.value} for t in methods.MethodType], None)
 
 
@@ -163,7 +164,7 @@ class NotificationMethodsController:
     def _create(ctx: Any) -> Any:
         name, kind, address, period = _checked(ctx, _body())
         now = model.utcnow()
-        method = NotificationMethod(str(uuid.uuid4()), ctx.caller.project_id, name, kind,
+        method = NotificationMethod(str(uuid.uuid4()), tenant(ctx), name, kind,
                                     address, period, now, now)
         try:
             ctx.storage.methods.create(method)

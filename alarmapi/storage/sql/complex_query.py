@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -63,6 +64,35 @@ def _coerce(column: sa.Column[Any], field: str, value: Any) -> Any:
     return value
 
 
+#: Longest pattern accepted by =~, and the largest {m,n} count every backend takes
+#: (PostgreSQL refuses counts over 255).
+MAX_PATTERN_LENGTH = 256
+MAX_REPETITION = 255
+_REPETITION = re.compile(r"\{(\d+)(?:,(\d*))?\}")
+
+
+def _checked_pattern(column: sa.Column[Any], field: str, value: Any) -> str:
+    """A =~ pattern every backend can run on a text column, or InvalidQuery."""
+    if column.type.python_type is not str:
+        raise InvalidQuery(f"=~ only applies to text fields, not to {field}")
+    if not isinstance(value, str):
+        raise InvalidQuery(f"=~ needs a regular expression string, not {value!r}")
+    if len(value) > MAX_PATTERN_LENGTH:
+        raise InvalidQuery(f"the =~ pattern on {field} has {len(value)} characters; "
+                           f"at most {MAX_PATTERN_LENGTH} are allowed")
+    try:
+        re.compile(value)
+    except re.error as exc:
+        raise InvalidQuery(f"the =~ pattern {value!r} on {field} is not a valid regular "
+                           f"expression: {exc}") from exc
+    for match in _REPETITION.finditer(value):
+        counts = [int(n) for n in match.groups() if n]
+        if max(counts) > MAX_REPETITION:
+            raise InvalidQuery(f"the =~ pattern {value!r} on {field} repeats "
+                               f"{max(counts)} times; at most {MAX_REPETITION} are allowed")
+    return value
+
+
 def compile_filter(table: sa.Table, node: Mapping[str, Any]) -> sa.ColumnElement[bool]:
     """Translate one node of the filter tree (and its children)."""
     ((op, operand),) = node.items()
@@ -77,8 +107,6 @@ def compile_filter(table: sa.Table, node: Mapping[str, Any]) -> sa.ColumnElement
     if op == "in":
         return column.in_([_coerce(column, field, v) for v in value])
     if op == "=~":
-        if not isinstance(value, str):
-            raise InvalidQuery(f"=~ needs a regular expression string, not {value!r}")
-        return column.regexp_match(value)
+        return column.regexp_match(_checked_pattern(column, field, value))
     comparison: sa.ColumnElement[bool] = _COMPARATORS[op](column, _coerce(column, field, value))
     return comparison

@@ -1,0 +1,160 @@
+"""Input no field of any API may hold is a 4xx naming the field, on every backend, and
+leaves nothing behind (issue 13, section 3)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import webtest
+
+from tests import databases
+from tests.conftest import ADMIN, USER_A, make_api
+
+THRESHOLD_RULE = {"meter_name": "cpu", "threshold": 1}
+MONASCA = {"X-Auth-Token": "proj-a"}
+
+
+def _alarm(**fields: Any) -> dict[str, Any]:
+    return {"name": "ok-name", "type": "threshold", "threshold_rule": THRESHOLD_RULE, **fields}
+
+
+def _raw(text: str) -> bytes:
+    return text.encode()
+
+
+#: (id, method, path, body bytes, headers, status, words the message must hold)
+CASES: list[tuple[str, str, str, bytes | None, dict[str, str], int, tuple[str, ...]]] = [
+    ("nul-name", "POST", "/v2/alarms", _raw(json.dumps(_alarm(name="a\x00b"))), USER_A, 400,
+     ("name", "NUL")),
+    ("nul-description", "POST", "/v2/alarms",
+     _raw(json.dumps(_alarm(description="\x00"))), USER_A, 400, ("description", "NUL")),
+    ("nul-meter", "POST", "/v2/alarms",
+     _raw(json.dumps(_alarm(threshold_rule={"meter_name": "c\x00", "threshold": 1}))),
+     USER_A, 400, ("threshold_rule.meter_name", "NUL")),
+    ("surrogate-name", "POST", "/v2/alarms", _raw('{"name": "\\ud800", "type": "threshold", '
+                                                  '"threshold_rule": {"meter_name": "c", '
+                                                  '"threshold": 1}}'),
+     USER_A, 400, ("name", "surrogate")),
+    ("nul-path", "GET", "/v2/alarms/%00", None, USER_A, 400, ("path", "NUL")),
+    ("nul-marker", "GET", "/v2/alarms?marker=%00", None, USER_A, 400, ("marker", "NUL")),
+    ("nul-q-value", "GET", "/v2/alarms?q.field=name&q.value=a%00", None, USER_A, 400,
+     ("q.value", "NUL")),
+    ("bad-utf8-q", "GET", "/v2/alarms?q.field=name&q.value=%ED%A0%80", None, USER_A, 400,
+     ("q.value", "surrogate")),
+    ("nul-complex", "POST", "/v2/query/alarms",
+     _raw(json.dumps({"filter": json.dumps({"=": {"name": "\x00"}})})), USER_A, 400,
+     ("filter", "NUL")),
+    ("nul-quota", "POST", "/v2/quotas",
+     _raw(json.dumps({"project_id": "p\x00", "quotas": [{"resource": "alarms", "limit": 1}]})),
+     ADMIN, 400, ("project_id", "NUL")),
+    ("nul-expression", "POST", "/v2.0/alarms",
+     _raw(json.dumps({"name": "x", "expression": "avg(cpu\x00) > 1"})), MONASCA, 400,
+     ("expression", "NUL")),
+    ("nul-method-address", "POST", "/v2.0/notification-methods",
+     _raw(json.dumps({"name": "m", "type": "EMAIL", "address": "a\x00@example.org"})),
+     MONASCA, 400, ("address", "NUL")),
+    ("nul-dimension-query", "GET", "/v2.0/metrics/dimensions/names?metric_name=%00", None,
+     MONASCA, 400, ("metric_name", "NUL")),
+    ("infinite-threshold", "POST", "/v2/alarms",
+     _raw('{"name": "x", "type": "threshold", "threshold_rule": {"meter_name": "c", '
+          '"threshold": 1e400}}'), USER_A, 400, ("threshold_rule.threshold", "finite")),
+    ("huge-period", "POST", "/v2.0/notification-methods",
+     _raw('{"name": "m", "type": "WEBHOOK", "address": "http://127.0.0.1:9/", '
+          '"period": -1e400}'), MONASCA, 400, ("period", "finite")),
+    ("huge-integer", "POST", "/v2/alarms",
+     _raw(json.dumps(_alarm(threshold_rule={"meter_name": "c", "threshold": 1,
+                                            "period": 2**70}))), USER_A, 400,
+     ("threshold_rule.period", "2**63")),
+    ("deep-json", "POST", "/v2/alarms", _raw("[" * 100_000 + "]" * 100_000), USER_A, 400,
+     ("nest",)),
+    ("deep-composite", "POST", "/v2/alarms",
+     _raw('{"name": "x", "type": "composite", "composite_rule": '
+          + '{"and": [' * 500 + '{}' + ']}' * 500 + "}"),
+     USER_A, 400, ("nest",)),
+    ("too-large", "POST", "/v2/alarms", b'{"name": "' + b"x" * 2_000_000 + b'"}', USER_A, 413,
+     ("exceeds",)),
+    ("long-project-header", "GET", "/v2/alarms", None,
+     dict(USER_A, **{"X-Project-Id": "p" * 129}), 400, ("X-Project-Id", "128")),
+    ("long-user-header", "GET", "/v2/alarms", None,
+     dict(USER_A, **{"X-User-Id": "u" * 129}), 400, ("X-User-Id", "128")),
+]
+REGEX_CASES = [("(", "name"), ("[", "name"), ("*", "name"), ("x{99999}", "name"),
+               ("x" * 100_000, "name"), ("2026", "timestamp")]
+
+
+@pytest.mark.parametrize(("pattern", "field"), REGEX_CASES,
+                         ids=["paren", "bracket", "star", "repeat", "long", "timestamp"])
+def test_bad_regular_expressions_are_refused(backend_api: webtest.TestApp, pattern: str,
+                                             field: str) -> None:
+    for path, name in (("/v2/query/alarms", field), ("/v2/query/alarms/history",
+                                                      field.replace("name", "type"))):
+        body = {"filter": json.dumps({"=~": {name: pattern}})}
+        response = backend_api.post_json(path, body, headers=USER_A, expect_errors=True)
+        assert response.status_int == 400, response.text[:300]
+        message = _message(response)
+        assert name in message and "=~" in message, message
+        assert len(message) < 600
+
+
+XML_CASES = [("<alarm><name>x</name></alarm>", "text/xml"),
+             ('<!DOCTYPE d [<!ENTITY a "aaaa">]><d>&a;</d>', "application/xml"),
+             ('{"name": "x"}', "text/xml"), ("<a", "text/xml")]
+
+
+@pytest.fixture(scope="module", params=databases.BACKENDS)
+def backend_api(request: pytest.FixtureRequest) -> Iterator[webtest.TestApp]:
+    with databases.database(request.param) as url:
+        api, services = make_api(url)
+        yield api
+        services.storage.dispose()  # type: ignore[attr-defined]
+
+
+def _message(response: webtest.TestResponse) -> str:
+    document = response.json
+    if "error_message" in document:
+        return str(document["error_message"]["faultstring"])
+    return str(document["description"])
+
+
+def _nothing_stored(api: webtest.TestApp) -> None:
+    listed = api.get("/v2/alarms", headers=ADMIN,
+                     params={"q.field": "all_projects", "q.value": "true"}).json
+    assert listed == []
+    assert api.get("/v2.0/notification-methods", headers=MONASCA).json["elements"] == []
+
+
+@pytest.mark.parametrize(("method", "path", "body", "headers", "status", "words"),
+                         [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_refused_with_a_message_naming_the_field(
+        backend_api: webtest.TestApp, method: str, path: str, body: bytes | None,
+        headers: dict[str, str], status: int, words: tuple[str, ...]) -> None:
+    response = backend_api.request(path, method=method, headers=headers, body=body or b"",
+                                   content_type="application/json", expect_errors=True)
+    assert response.status_int == status, response.text[:300]
+    message = _message(response)
+    for word in words:
+        assert word in message, message
+    assert len(message) < 600
+    _nothing_stored(backend_api)
+
+
+@pytest.mark.parametrize(("body", "content_type"), XML_CASES)
+def test_xml_bodies_are_unsupported_media(backend_api: webtest.TestApp, body: str,
+                                          content_type: str) -> None:
+    response = backend_api.post("/v2/alarms", body, headers=dict(USER_A),
+                                content_type=content_type, expect_errors=True)
+    assert response.status_int == 415, response.text[:300]
+    assert "application/json" in _message(response)
+    _nothing_stored(backend_api)
+
+
+def test_an_unknown_charset_is_unsupported_media(backend_api: webtest.TestApp) -> None:
+    headers = dict(USER_A, **{"Content-Type": "application/json; charset=klingon"})
+    response = backend_api.request("/v2/alarms", method="POST", headers=headers,
+                                   body=json.dumps(_alarm()).encode(), expect_errors=True)
+    assert response.status_int == 415
+    assert "klingon" in _message(response)
+    _nothing_stored(backend_api)
