@@ -27,12 +27,39 @@ def parse_networks(cidrs: Iterable[str]) -> list[Network]:
     return [ipaddress.ip_network(cidr.strip(), strict=False) for cidr in cidrs if cidr.strip()]
 
 
+_COMPATIBLE = ipaddress.ip_network("::/96")
+_NAT64 = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::/48"))
+_UNSPECIFIED_V4 = ipaddress.IPv4Address(0)
+
+
+def reached(address: Address) -> list[Address]:
+    """Every address a connection to ``address`` may end up at: the address itself and
+    any IPv4 address embedded in it (IPv4-mapped, IPv4-compatible, NAT64, 6to4,
+    Teredo); the unspecified address ``::`` reaches what ``0.0.0.0`` reaches."""
+    if isinstance(address, ipaddress.IPv4Address):
+        return [address]
+    found: list[Address] = [address]
+    low32 = ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+    if address.ipv4_mapped is not None:
+        found.append(address.ipv4_mapped)
+    if address.is_unspecified:
+        found.append(_UNSPECIFIED_V4)
+    elif address in _COMPATIBLE and not address.is_loopback:
+        found.append(low32)
+    if any(address in prefix for prefix in _NAT64):
+        found.append(low32)
+    if address.sixtofour is not None:
+        found.append(address.sixtofour)
+    if address.teredo is not None:
+        found.extend(address.teredo)
+    return found
+
+
 def _denied_by(address: Address, networks: list[Network]) -> Network | None:
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
-    for network in networks:
-        if address.version == network.version and address in network:
-            return network
+    for candidate in reached(address):
+        for network in networks:
+            if candidate.version == network.version and candidate in network:
+                return network
     return None
 
 

@@ -5,22 +5,15 @@ Framework-free: controllers call these with plain arguments.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
 
 from alarmapi import errors, history, model
 from alarmapi.api.identity import Caller
 from alarmapi.storage import Connection
+from alarmapi.storage.base import QUOTA_RESOURCE, AlarmLimits
 
-QUOTA_RESOURCE = "alarms"
-
-
-@dataclasses.dataclass(frozen=True)
-class QuotaDefaults:
-    """The configured limits ([api] user_alarm_quota / project_alarm_quota)."""
-
-    user: int = -1
-    project: int = -1
+#: The configured limits ([api] user_alarm_quota / project_alarm_quota).
+QuotaDefaults = AlarmLimits
 
 
 def project_limit(storage: Connection, project_id: str, default: int) -> int:
@@ -31,28 +24,11 @@ def project_limit(storage: Connection, project_id: str, default: int) -> int:
     return default
 
 
-def check_quota(
-    storage: Connection, project_id: str | None, user_id: str | None, limits: QuotaDefaults
-) -> None:
-    """Raise QuotaExceeded when one more alarm would pass a user or project limit.
-
-    Each check is one indexed COUNT (Aodh loads every alarm of the project and of
-    the user, and compares the project's limit with the user's count).
-    """
-    if user_id is not None and limits.user >= 0:
-        if storage.count_alarms(user_id=user_id) >= limits.user:
-            raise errors.QuotaExceeded(user_id, project_id)
-    if project_id is not None:
-        limit = project_limit(storage, project_id, limits.project)
-        if limit >= 0 and storage.count_alarms(project_id=project_id) >= limit:
-            raise errors.QuotaExceeded(user_id, project_id)
-
-
 def create(
     storage: Connection, alarm: model.Alarm, caller: Caller, limits: QuotaDefaults
 ) -> model.Alarm:
-    """Store a new alarm with its creation record, within quota."""
-    check_quota(storage, alarm.project_id, alarm.user_id, limits)
+    """Store a new alarm with its creation record, within quota (checked by the
+    storage in the same transaction, so concurrent creates never pass it)."""
     record = history.record(
         alarm,
         model.ChangeType.CREATION,
@@ -61,7 +37,7 @@ def create(
         project_id=caller.project_id,
         timestamp=alarm.timestamp,
     )
-    return storage.create_alarm(alarm, record)
+    return storage.create_alarm(alarm, record, limits)
 
 
 def _manual_transition(alarm: model.Alarm, state: str, caller: Caller,

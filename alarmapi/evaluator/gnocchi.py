@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import json
 import logging
@@ -14,6 +15,7 @@ from alarmapi.evaluator import threshold
 from alarmapi.evaluator.outcome import Evaluation
 from alarmapi.gnocchi import GnocchiClient
 from alarmapi.model import State
+from alarmapi.rule_shapes import GnocchiShape, UnusableRule
 
 LOG = logging.getLogger(__name__)
 
@@ -22,20 +24,18 @@ def _iso(moment: datetime.datetime) -> str:
     return moment.replace(tzinfo=None).isoformat()
 
 
-def _window(rule: dict[str, Any], now: datetime.datetime, lag_s: int
+def _window(rule: GnocchiShape, now: datetime.datetime, lag_s: int
             ) -> tuple[datetime.datetime, datetime.datetime]:
-    granularity = int(rule.get("granularity", 60))
-    periods = int(rule.get("evaluation_periods", 1))
-    start = now - datetime.timedelta(seconds=granularity * (periods + 1) + lag_s)
-    return start, now
+    span = rule.granularity * (rule.evaluation_periods + 1) + lag_s
+    return now - datetime.timedelta(seconds=span), now
 
 
-def _key(rule_type: str, rule: dict[str, Any], start: datetime.datetime,
-         stop: datetime.datetime) -> str:
+def _key(rule: GnocchiShape, start: datetime.datetime, stop: datetime.datetime) -> str:
     """What identifies the data a rule reads: rules with equal keys share one fetch."""
-    fields = {k: rule.get(k) for k in ("aggregation_method", "granularity", "metric",
-                                        "metrics", "resource_id", "resource_type", "query")}
-    return json.dumps([rule_type, fields, _iso(start), _iso(stop)], sort_keys=True)
+    fields = dataclasses.asdict(rule)
+    for judged in ("threshold", "comparison_operator", "evaluation_periods"):
+        fields.pop(judged)
+    return json.dumps([fields, _iso(start), _iso(stop)], sort_keys=True)
 
 
 class GnocchiSource:
@@ -66,16 +66,16 @@ class GnocchiSource:
                  now: datetime.datetime) -> None:
         """Fetch the data of these (type, rule) leaves not fetched yet this cycle,
         ``parallel`` requests at a time; evaluate() then answers from what came back."""
-        wanted: dict[str, tuple[str, dict[str, Any], datetime.datetime,
-                                datetime.datetime]] = {}
+        wanted: dict[str, tuple[GnocchiShape, datetime.datetime, datetime.datetime]] = {}
         for rule_type, rule in leaves:
             try:
-                start, stop = _window(rule, now, self.lag_s)
-                key = _key(rule_type, rule, start, stop)
-            except (TypeError, ValueError):
+                shape = GnocchiShape.from_stored(rule_type, rule)
+            except UnusableRule:
                 continue  # a broken rule fails in evaluate(), alarm by alarm
+            start, stop = _window(shape, now, self.lag_s)
+            key = _key(shape, start, stop)
             if key not in self._fetched:
-                wanted[key] = (rule_type, rule, start, stop)
+                wanted[key] = (shape, start, stop)
         if self.parallel < 2 or len(wanted) < 2:
             return  # evaluate() fetches them one by one
         if self._pool is None:
@@ -87,60 +87,62 @@ class GnocchiSource:
             failure = future.exception()
             self._fetched[key] = failure if failure is not None else future.result()
 
-    def _shared(self, rule_type: str, rule: dict[str, Any], start: datetime.datetime,
+    def _shared(self, rule: GnocchiShape, start: datetime.datetime,
                 stop: datetime.datetime) -> Any:
         """One request per distinct (data, window) in a cycle."""
-        key = _key(rule_type, rule, start, stop)
+        key = _key(rule, start, stop)
         if key not in self._fetched:
             self.requests += 1
-            self._fetched[key] = self._request(rule_type, rule, start, stop)
+            self._fetched[key] = self._request(rule, start, stop)
         answer = self._fetched[key]
         if isinstance(answer, Exception):  # a prefetch that failed fails its rules
             raise answer
         return answer
 
-    def _request(self, rule_type: str, rule: dict[str, Any], start: datetime.datetime,
+    def _request(self, rule: GnocchiShape, start: datetime.datetime,
                  stop: datetime.datetime) -> Any:
-        method = rule["aggregation_method"]
-        granularity = str(rule.get("granularity", 60))
-        window = {"start": _iso(start), "stop": _iso(stop), "granularity": granularity}
-        if rule_type == rule_types.GNOCCHI_RESOURCES:
-            path = f"/v1/resource/generic/{rule['resource_id']}/metric/{rule['metric']}/measures"
+        method = rule.aggregation_method
+        window = {"start": _iso(start), "stop": _iso(stop),
+                  "granularity": str(rule.granularity)}
+        if rule.rule_type == rule_types.GNOCCHI_RESOURCES:
+            path = f"/v1/resource/generic/{rule.resource_id}/metric/{rule.metric}/measures"
             return self.client.request("GET", path, params=dict(
                 window, aggregation=method, refresh="false"))
         inner = method.removeprefix("rate:")
-        if rule_type == rule_types.GNOCCHI_BY_METRICS:
+        if rule.rule_type == rule_types.GNOCCHI_BY_METRICS:
             # One "metric" operand holding every metric: the form Gnocchi 4.7.1 accepts
             # (Aodh sends one operand per metric, which Gnocchi refuses with a 400).
             body: dict[str, Any] = {"operations": [
-                "aggregate", method, ["metric", *[[m, inner] for m in rule["metrics"]]]]}
+                "aggregate", method, ["metric", *[[m, inner] for m in rule.metrics]]]}
         else:
-            body = {"operations": ["aggregate", method, ["metric", rule["metric"], inner]],
-                    "search": json.loads(rule["query"]), "resource_type": rule["resource_type"]}
+            body = {"operations": ["aggregate", method, ["metric", rule.metric, inner]],
+                    "search": json.loads(str(rule.query)),
+                    "resource_type": rule.resource_type}
         return self.client.request("POST", "/v1/aggregates", params=dict(
             window, details="false", needed_overlap="0"), json=body)
 
     def evaluate(self, rule_type: str, rule: dict[str, Any], now: datetime.datetime
                  ) -> Evaluation:
-        """The rule's verdict; Gnocchi unreachable or failing gives no verdict."""
-        start, stop = _window(rule, now, self.lag_s)
+        """The rule's verdict; Gnocchi unreachable or failing gives no verdict.
+
+        A rule without its type's shape raises UnusableRule (its alarm alone fails)."""
+        shape = GnocchiShape.from_stored(rule_type, rule)
+        start, stop = _window(shape, now, self.lag_s)
         try:
-            response = self._shared(rule_type, rule, start, stop)
+            response = self._shared(shape, start, stop)
         except errors.BackendUnavailable as exc:
             LOG.warning("alarm statistics retrieval failed: %s", exc)
             return Evaluation(None, str(exc), {})
         if response.status_code == 404:
             return Evaluation(State.INSUFFICIENT_DATA,
-                              f"{rule.get('evaluation_periods', 1)} datapoints are unknown",
+                              f"{shape.evaluation_periods} datapoints are unknown",
                               {"type": rule_type, "disposition": "unknown",
-                               "count": rule.get("evaluation_periods", 1),
-                               "most_recent": None})
+                               "count": shape.evaluation_periods, "most_recent": None})
         if response.status_code >= 400:
             LOG.warning("alarm statistics retrieval failed: HTTP %s %s",
                         response.status_code, response.text[:200])
             return Evaluation(None, f"Gnocchi answered {response.status_code}", {})
         body = response.json()
         points = body["measures"]["aggregated"] if isinstance(body, dict) else body
-        granularity = float(rule.get("granularity", 60))
-        values = [float(p[2]) for p in points if float(p[1]) == granularity]
-        return threshold.evaluate(rule, values, rule_type)
+        values = [float(p[2]) for p in points if float(p[1]) == shape.granularity]
+        return threshold.evaluate(shape, values, rule_type)

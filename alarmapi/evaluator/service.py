@@ -19,7 +19,8 @@ from alarmapi.evaluator import composite, threshold
 from alarmapi.evaluator.gnocchi import GnocchiSource
 from alarmapi.evaluator.outcome import Evaluation, Transition, decide
 from alarmapi.evaluator.partition import Everything, Partition
-from alarmapi.metrics.windows import UnusableRule, window_for_rule
+from alarmapi.metrics.windows import window_for_rule
+from alarmapi.rule_shapes import ThresholdShape, UnusableRule
 from alarmapi.storage import Connection
 from alarmapi.storage.base import StateChange
 
@@ -123,6 +124,9 @@ class Evaluator:
                 transition = decide(alarm.state, verdict, alarm.repeat_actions)
                 if transition is not None:
                     changes.append(self._state_change(alarm, transition, now))
+            except UnusableRule as exc:  # stored before its shape was checked
+                report.failed += 1
+                LOG.warning("alarm %s cannot be evaluated: %s", alarm.alarm_id, exc.message)
             except Exception:  # one bad alarm never stops a cycle
                 report.failed += 1
                 LOG.exception("evaluation of alarm %s failed", alarm.alarm_id)
@@ -169,13 +173,18 @@ class Evaluator:
         windows, owners = [], []
         for alarm in alarms:
             try:
-                windows.append(window_for_rule(alarm.rule, alarm.project_id, self._end_ms(now)))
-                owners.append(alarm)
-            except UnusableRule as exc:
-                LOG.warning("alarm %s cannot be evaluated: %s", alarm.alarm_id, exc)
-        answers = self.storage.metrics.window_statistics(windows) if windows else []
-        return {alarm.alarm_id: threshold.evaluate(alarm.rule, [v for _, v in periods])
-                for alarm, periods in zip(owners, answers, strict=True)}
+                shape = ThresholdShape.from_stored(alarm.rule)
+                windows.append(window_for_rule(shape, alarm.project_id, self._end_ms(now)))
+                owners.append((alarm, shape))
+            except UnusableRule:
+                continue  # judged alone in _leaf, where it fails by itself
+        try:
+            answers = self.storage.metrics.window_statistics(windows) if windows else []
+        except Exception:  # then every alarm reads alone, and fails alone
+            LOG.exception("the batched read of %d threshold windows failed", len(windows))
+            return {}
+        return {alarm.alarm_id: threshold.evaluate(shape, [v for _, v in periods])
+                for (alarm, shape), periods in zip(owners, answers, strict=True)}
 
     def _verdict(self, alarm: model.Alarm, now: datetime.datetime) -> Evaluation:
         if alarm.type == rule_types.COMPOSITE:
@@ -185,9 +194,10 @@ class Evaluator:
     def _leaf(self, alarm: model.Alarm, rule: dict[str, Any], now: datetime.datetime
               ) -> Evaluation:
         if rule.get("type") == rule_types.THRESHOLD:
-            window = window_for_rule(rule, alarm.project_id, self._end_ms(now))
+            shape = ThresholdShape.from_stored(rule)
+            window = window_for_rule(shape, alarm.project_id, self._end_ms(now))
             (periods,) = self.storage.metrics.window_statistics([window])
-            return threshold.evaluate(rule, [v for _, v in periods])
+            return threshold.evaluate(shape, [v for _, v in periods])
         if rule.get("type") in rule_types.GNOCCHI_TYPES and self.gnocchi is not None:
             return self.gnocchi.evaluate(rule["type"], rule, now)
         # Without a Gnocchi (or for prometheus leaves): no verdict, the state stays.

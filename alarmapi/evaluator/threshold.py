@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Protocol
 
 from alarmapi.evaluator.outcome import Evaluation
 from alarmapi.model import State
@@ -17,10 +17,23 @@ COMPARATORS: dict[str, Callable[[float, float], bool]] = {
 }
 
 
-def evaluate(rule: dict[str, Any], values: Sequence[float], rule_type: str = "threshold"
+class Judged(Protocol):
+    """What the verdict reads of a rule (a ThresholdShape or a GnocchiShape)."""
+
+    @property
+    def threshold(self) -> float: ...
+
+    @property
+    def comparison_operator(self) -> str: ...
+
+    @property
+    def evaluation_periods(self) -> int: ...
+
+
+def evaluate(rule: Judged, values: Sequence[float], rule_type: str = "threshold"
              ) -> Evaluation:
     """Judge the per-period values (oldest first) of one rule."""
-    periods = int(rule.get("evaluation_periods", 1))
+    periods = rule.evaluation_periods
     if len(values) < periods:
         return Evaluation(
             State.INSUFFICIENT_DATA,
@@ -29,8 +42,8 @@ def evaluate(rule: dict[str, Any], values: Sequence[float], rule_type: str = "th
              "most_recent": values[-1] if values else None},
         )
     recent = list(values[-periods:])
-    compare = COMPARATORS[rule.get("comparison_operator", "eq")]
-    threshold = float(rule["threshold"])
+    compare = COMPARATORS[rule.comparison_operator]
+    threshold = rule.threshold
     breaches = [compare(value, threshold) for value in recent]
     most_recent = recent[-1]
     if all(breaches) or not any(breaches):

@@ -7,12 +7,11 @@ from typing import Any
 
 from alarmapi import rule_types
 from alarmapi.expressions.grammar import Logic, Node, SubExpression
+from alarmapi.rule_shapes import TENANT_FIELDS, ThresholdShape, UnusableRule
 
 #: expression_data operator -> threshold rule comparison_operator.
 COMPARISONS = {"LT": "lt", "LTE": "le", "GT": "gt", "GTE": "ge", "EQ": "eq", "NE": "ne"}
 _OPERATORS = {v: k for k, v in COMPARISONS.items()}
-#: Query fields that name the tenant rather than a dimension.
-TENANT_FIELDS = ("project_id", "tenant_id")
 
 
 def threshold_rule(sub: SubExpression) -> dict[str, Any]:
@@ -43,19 +42,20 @@ def alarm_rule(node: Node) -> tuple[str, dict[str, Any]]:
 
 
 def _sub(rule: dict[str, Any], project_id: str | None) -> SubExpression | None:
-    dimensions = []
-    for item in rule.get("query") or []:
-        if item.get("op", "eq") != "eq":
-            return None
-        if item.get("field") in TENANT_FIELDS and str(item.get("value")) == project_id:
-            continue
-        dimensions.append((str(item.get("field")), str(item.get("value"))))
-    operator = _OPERATORS.get(str(rule.get("comparison_operator", "eq")))
-    if operator is None or not rule.get("meter_name"):
+    try:
+        shape = ThresholdShape.from_stored(rule)
+    except UnusableRule:
         return None
-    return SubExpression(str(rule.get("statistic", "avg")).upper(), str(rule["meter_name"]),
-                         tuple(sorted(dimensions)), operator, float(rule["threshold"]),
-                         int(rule.get("period", 60)), int(rule.get("evaluation_periods", 1)))
+    if any(item.op != "eq" for item in shape.query):
+        return None
+    operator = _OPERATORS.get(shape.comparison_operator)
+    if operator is None:
+        return None
+    # The alarm's own project is implied; another one (an admin's rule) is written out.
+    dimensions = tuple(sorted((item.field, item.value) for item in shape.query
+                              if not (item.field in TENANT_FIELDS and item.value == project_id)))
+    return SubExpression(shape.statistic.upper(), shape.meter_name, dimensions, operator,
+                         shape.threshold, shape.period, shape.evaluation_periods)
 
 
 def _node(tree: dict[str, Any], project_id: str | None) -> Node | None:

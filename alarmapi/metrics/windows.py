@@ -4,10 +4,9 @@ last ``evaluation_periods`` periods, ending at evaluation time."""
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
-from typing import Any
 
-from alarmapi.metrics.model import RULE_STATISTICS, DimensionFilter, MetricQuery
+from alarmapi.metrics.model import DimensionFilter, MetricQuery
+from alarmapi.rule_shapes import ThresholdShape, UnusableRule
 
 
 @dataclasses.dataclass(frozen=True)
@@ -26,32 +25,22 @@ class ThresholdWindow:
         return self.end_ms - self.period_s * 1000 * self.evaluation_periods
 
 
-class UnusableRule(ValueError):
-    """A threshold rule whose query the metric store cannot answer."""
-
-
-def window_for_rule(rule: Mapping[str, Any], project_id: str | None, end_ms: int
+def window_for_rule(rule: ThresholdShape, project_id: str | None, end_ms: int
                     ) -> ThresholdWindow:
-    """The window of a stored ``threshold`` rule evaluated at ``end_ms``.
+    """The window of a threshold rule evaluated at ``end_ms``.
 
-    Query items on ``project_id`` pick the tenant (the alarm's project otherwise);
-    every other ``eq`` item is a dimension that must have that value.
+    The rule reads the project ``rule.tenant`` derives (the alarm's by default); every
+    other query item is a dimension that must have that value.
     """
-    statistic = rule.get("statistic", "avg")
-    if statistic not in RULE_STATISTICS:
-        raise UnusableRule(f"statistic {statistic!r} is not one of {RULE_STATISTICS}")
-    tenant = project_id
     filters = []
-    for item in rule.get("query", []):
-        if item.get("op", "eq") != "eq":
-            raise UnusableRule(f"query on {item.get('field')} uses {item.get('op')}; "
+    for item in rule.query:
+        if item.op != "eq":
+            raise UnusableRule("query", f"{item.field} {item.op} {item.value}",
                                "the metric store matches dimensions with eq only")
-        if item["field"] in ("project_id", "tenant_id"):
-            tenant = str(item["value"])
-        else:
-            filters.append(DimensionFilter(item["field"], (str(item["value"]),)))
+    for item in rule.dimensions():
+        filters.append(DimensionFilter(item.field, (item.value,)))
+    tenant = rule.tenant(project_id)
     if tenant is None:
-        raise UnusableRule("the rule names no project")
-    return ThresholdWindow(MetricQuery(tenant, rule["meter_name"], filters), statistic,
-                           int(rule.get("period", 60)), int(rule.get("evaluation_periods", 1)),
-                           end_ms)
+        raise UnusableRule("query", None, "the rule names no project")
+    return ThresholdWindow(MetricQuery(tenant, rule.meter_name, filters), rule.statistic,
+                           rule.period, rule.evaluation_periods, end_ms)

@@ -75,6 +75,19 @@ class ComplexQuery:
 
 
 @dataclasses.dataclass(frozen=True)
+class AlarmLimits:
+    """The alarm quotas a create respects ([api] user_alarm_quota, project_alarm_quota;
+    a project's stored quota overrides the latter); -1 means no limit."""
+
+    user: int = -1
+    project: int = -1
+
+
+#: The quota resource of alarms.
+QUOTA_RESOURCE = "alarms"
+
+
+@dataclasses.dataclass(frozen=True)
 class Quota:
     """A limit on a resource for a project (user_id '') or one of its users."""
 
@@ -190,8 +203,11 @@ class Connection(abc.ABC):
         """Bring the schema to the newest version."""
 
     @abc.abstractmethod
-    def create_alarm(self, alarm: Alarm, change: AlarmChange) -> Alarm:
-        """Store a new alarm and its creation record."""
+    def create_alarm(self, alarm: Alarm, change: AlarmChange,
+                     limits: AlarmLimits | None = None) -> Alarm:
+        """Store a new alarm and its creation record; with ``limits``, raise
+        QuotaExceeded (storing nothing) when the alarm would pass a quota. Concurrent
+        creates of one project are counted one after the other: never over."""
 
     @abc.abstractmethod
     def get_alarm(self, alarm_id: str, project_id: str | None = None) -> Alarm | None:

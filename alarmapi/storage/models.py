@@ -115,9 +115,19 @@ class QuotaRow(Base):
         ),)
 
 
+class ProjectLockRow(Base):
+    """One row per project, locked by every alarm create of that project, so that
+    concurrent creates count the project's alarms one after the other (quota)."""
+
+    __tablename__ = "project_lock"
+
+    project_id: Mapped[str] = mapped_column(sa.String(128), primary_key=True)
+
+
 alarm_table = cast(sa.Table, AlarmRow.__table__)
 history_table = cast(sa.Table, AlarmChangeRow.__table__)
 quota_table = cast(sa.Table, QuotaRow.__table__)
+project_lock_table = cast(sa.Table, ProjectLockRow.__table__)
 
 
 class MetricRow(Base):

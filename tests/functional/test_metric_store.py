@@ -113,6 +113,7 @@ def test_identity_is_stored_once(storage: SQLConnection, points: dict) -> None:
 def test_window_statistics_for_threshold_rules_in_one_read(storage: SQLConnection,
                                                           points: dict) -> None:
     from alarmapi.metrics.windows import window_for_rule
+    from alarmapi.rule_shapes import ThresholdShape
 
     end = T0 + 290_000
     rules = [
@@ -124,7 +125,8 @@ def test_window_statistics_for_threshold_rules_in_one_read(storage: SQLConnectio
         ({"meter_name": "nothing", "statistic": "count", "period": 60,
           "evaluation_periods": 1, "query": []}, []),
     ]
-    windows = [window_for_rule(rule, "t1", end) for rule, _ in rules]
+    windows = [window_for_rule(ThresholdShape.from_stored(dict(rule, threshold=0)), "t1", end)
+               for rule, _ in rules]
     answers = storage.metrics.window_statistics(windows)
     for (rule, ids), window, answer in zip(rules, windows, answers, strict=True):
         inside = [p for i in ids for p in points[i] if window.start_ms <= p[0] < end]

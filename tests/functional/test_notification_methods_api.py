@@ -117,3 +117,19 @@ def test_alarm_actions_naming_methods(api: webtest.TestApp) -> None:
     assert "denied network fe80::/10" in denied["error_message"]["faultstring"]
     caps = api.get("/v2/capabilities").json["extensions"]
     assert caps["alarms:deliveries"] and caps["alarms:actions:notification_method"]
+
+
+@pytest.mark.parametrize("url", [
+    "http://[::169.254.169.254]/", "http://[64:ff9b::a9fe:a9fe]/",
+    "http://[2002:a9fe:a9fe::1]/", "http://[::]/", "http://[::ffff:169.254.169.254]/",
+    "http://[2001:0:4136:e378:8000:63bf:5601:5601]/"])
+def test_ipv4_embedded_in_ipv6_is_checked(api: webtest.TestApp, url: str) -> None:
+    user = {"X-User-Id": "u", "X-Project-Id": "p1", "X-Roles": "reader,member"}
+    body = {"name": "a", "type": "event", "event_rule": {}, "alarm_actions": [url]}
+    refused = api.post_json("/v2/alarms", body, headers=user, status=400).json
+    assert "is in the denied network" in refused["error_message"]["faultstring"]
+    method = {"name": "n", "type": "WEBHOOK", "address": url}
+    refused = api.post_json("/v2.0/notification-methods", method,
+                            headers={"X-Auth-Token": "p1"}, status=400).json
+    assert "is in the denied network" in refused["description"]
+    assert api.get("/v2/alarms", headers=user).json == []

@@ -9,8 +9,9 @@ import pytest
 
 from alarmapi.evaluator import composite, threshold
 from alarmapi.evaluator.outcome import Evaluation, decide
+from alarmapi.rule_shapes import ThresholdShape
 
-RULE = {"threshold": 10, "comparison_operator": "gt", "evaluation_periods": 3}
+RULE = ThresholdShape("cpu", 10, comparison_operator="gt", evaluation_periods=3)
 
 
 @pytest.mark.parametrize(("values", "state", "trend"), [

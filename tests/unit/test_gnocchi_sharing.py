@@ -37,8 +37,9 @@ def test_same_data_one_fetch_per_cycle() -> None:
     client = CountingClient()
     source = GnocchiSource(client)  # type: ignore[arg-type]
     now = datetime.datetime(2026, 1, 1, 0, 1)
-    base = {"metric": "cpu", "resource_id": "r1", "aggregation_method": "mean",
-            "granularity": 60, "evaluation_periods": 1, "comparison_operator": "gt"}
+    base = {"metric": "cpu", "resource_id": "r1", "resource_type": "instance",
+            "aggregation_method": "mean", "granularity": 60, "evaluation_periods": 1,
+            "comparison_operator": "gt"}
     verdicts = [source.evaluate("gnocchi_resources_threshold", dict(base, threshold=t), now)
                 for t in (50, 90)]
     assert [v.state for v in verdicts] == ["alarm", "ok"]
@@ -69,7 +70,8 @@ class GatedClient(CountingClient):
             return super().request(method, path, **kwargs)
 
 
-RULE = {"metric": "cpu", "aggregation_method": "mean", "granularity": 60,
+RULE = {"metric": "cpu", "resource_type": "instance", "aggregation_method": "mean",
+        "granularity": 60,
         "evaluation_periods": 1, "comparison_operator": "gt", "threshold": 50}
 NOW = datetime.datetime(2026, 1, 1, 0, 1)
 

@@ -121,6 +121,11 @@ def test_method_normalisation() -> None:
     ("169.254.169.254", True), ("::ffff:169.254.169.254", True), ("fe80::1", True),
     ("0.0.0.0", True), ("100.100.100.200", True), ("127.0.0.1", False),
     ("10.0.0.1", False), ("2001:db8::1", False),
+    # IPv4 embedded in IPv6, and the unspecified address (issue 13, section 4).
+    ("::169.254.169.254", True), ("64:ff9b::a9fe:a9fe", True), ("64:ff9b:1::a9fe:a9fe", True),
+    ("2002:a9fe:a9fe::1", True), ("2001:0:4136:e378:8000:63bf:5601:5601", True),
+    ("::", True), ("::ffff:0.0.0.0", True), ("::1", False), ("::ffff:127.0.0.1", False),
+    ("64:ff9b::a00:1", False), ("2002:a00:1::1", False),
 ])
 def test_default_denied_networks(address: str, denied: bool) -> None:
     networks = destinations.parse_networks(alarmapi_conf.prepare([]).notifier.denied_networks)

@@ -10,7 +10,7 @@ from typing import Any
 import wsme
 from wsme import types as wtypes
 
-from alarmapi import errors, model, notification_methods
+from alarmapi import errors, model, notification_methods, rule_shapes
 from alarmapi.api.v2 import time_constraint
 from alarmapi.api.v2.alarm_type import Alarm
 from alarmapi.api.v2.rules import composite
@@ -103,9 +103,19 @@ def check_rule(
             f"{others[0]} and {rule_attribute(data.type)} cannot be set at the same time"
         )
     if data.type == COMPOSITE:
-        return composite.normalize(rule, ctx), "composite alarm rule"
+        return complete(data.type, composite.normalize(rule, ctx)), "composite alarm rule"
     rule.validate_rule(ctx)
-    return rule.stored_form(ctx), rule.default_description()
+    return complete(data.type, rule.stored_form(ctx)), rule.default_description()
+
+
+def complete(alarm_type: str, rule: dict[str, Any]) -> dict[str, Any]:
+    """The rule in its type's complete stored shape (nulls become defaults); a 400
+    naming ``<type>_rule.<field>`` when it does not have that shape."""
+    try:
+        return rule_shapes.normalized(alarm_type, rule)
+    except rule_shapes.UnusableRule as exc:
+        raise errors.InvalidInput(f"{rule_attribute(alarm_type)}.{exc.field}", exc.value,
+                                  exc.reason) from exc
 
 
 def build_alarm(

@@ -17,7 +17,7 @@ from alarmapi.storage.models import (
     history_table,
     quota_table,
 )
-from alarmapi.storage.sql import alarms, complex_query, engine, ordering, transitions
+from alarmapi.storage.sql import alarms, complex_query, engine, ordering, quotas, transitions
 from alarmapi.storage.sql.methods import SQLNotificationMethods
 from alarmapi.storage.sql.metrics import SQLMetricStore
 from alarmapi.storage.sql.outbox import SQLOutbox
@@ -71,8 +71,11 @@ class SQLConnection(base.Connection):
 
     # Alarms
 
-    def create_alarm(self, alarm: Alarm, change: AlarmChange) -> Alarm:
+    def create_alarm(self, alarm: Alarm, change: AlarmChange,
+                     limits: base.AlarmLimits | None = None) -> Alarm:
         def work(conn: sa.Connection) -> Alarm:
+            if limits is not None:
+                quotas.check(conn, alarm.project_id, alarm.user_id, limits)
             alarms.insert(conn, alarm)
             self._record(conn, change)
             return alarm

@@ -9,12 +9,9 @@ import wsme
 from wsme import types as wtypes
 from wsme.rest import json as wjson
 
-from alarmapi import errors
+from alarmapi import errors, rule_shapes
 from alarmapi.api.v2.rules.base import RuleContext
 from alarmapi.rule_types import COMPOSABLE_TYPES
-
-#: Deeper trees are refused: nothing sensible needs them and recursion is bounded.
-MAX_DEPTH = 16
 
 
 class InvalidCompositeRule(errors.ClientError):
@@ -55,8 +52,11 @@ def _leaf(node: dict[str, Any], ctx: RuleContext) -> dict[str, Any]:
 
 def normalize(tree: Any, ctx: RuleContext, depth: int = 0) -> dict[str, Any]:
     """Validate a composite tree; return it with every leaf in its stored form."""
-    if depth > MAX_DEPTH:
-        raise errors.ClientError(f"Composite rule nests deeper than {MAX_DEPTH} levels")
+    if depth == 0:
+        try:
+            rule_shapes.check_composite(tree)
+        except rule_shapes.UnusableRule as exc:
+            raise errors.InvalidInput(exc.field, exc.value, exc.reason) from exc
     if not isinstance(tree, dict):
         raise InvalidCompositeRule(tree)
     if len(tree) == 1:

@@ -10,12 +10,12 @@ from typing import Any
 import wsme
 from wsme import types as wtypes
 
-from alarmapi import errors
+from alarmapi import errors, rule_shapes
 from alarmapi.api.v2.rules.base import AlarmRule, RuleContext, comparison_operator
 from alarmapi.api.v2.wsbase import OPERATIONS, EnumAttr, Query
 
 #: Aodh's statistics, and ``last`` (an alarmapi extension, Monasca's last function).
-STATISTICS = ("max", "min", "avg", "sum", "count", "last")
+STATISTICS = rule_shapes.STATISTICS
 
 
 class ThresholdRule(AlarmRule):
@@ -38,7 +38,7 @@ class ThresholdRule(AlarmRule):
         super().__init__(query=items, **kw)
 
     def validate_rule(self, ctx: RuleContext) -> None:
-        for item in self.query:
+        for item in self.query or []:
             if item.field == "timestamp":
                 raise errors.InvalidInput(
                     "query", item.field, "timestamp is not allowed in a threshold rule query"
@@ -48,9 +48,15 @@ class ThresholdRule(AlarmRule):
                     "op", item.op, "Value should be one of: " + ", ".join(OPERATIONS)
                 )
             item.typed_value()
-            scope = ctx.caller.scope
-            if item.field == "project_id" and scope is not None and item.value != scope:
-                raise errors.NotAuthorized(f"Not Authorized to access project {item.value}")
+        items = tuple(rule_shapes.QueryItem(q.field, str(q.value), q.op)
+                      for q in self.query or [])
+        try:
+            tenant = rule_shapes.query_tenant(items, ctx.project_id)
+        except rule_shapes.UnusableRule as exc:
+            raise errors.InvalidInput("threshold_rule.query", exc.value, exc.reason) from exc
+        scope = ctx.caller.scope
+        if scope is not None and tenant != scope:
+            raise errors.NotAuthorized(f"Not Authorized to access project {tenant}")
 
     def default_description(self) -> str:
         return (
@@ -60,13 +66,14 @@ class ThresholdRule(AlarmRule):
 
     def as_dict(self) -> dict[str, Any]:
         rule = self.as_dict_from_keys(list(self._stored_keys))
-        rule["query"] = [q.as_dict() for q in self.query]
+        rule["query"] = [q.as_dict() for q in self.query or []]
         return rule
 
     def stored_form(self, ctx: RuleContext) -> dict[str, Any]:
         rule = self.as_dict()
         scope = ctx.project_id if ctx.caller.scope is not None else None
-        if scope is not None and not any(q["field"] == "project_id" for q in rule["query"]):
+        if scope is not None and not any(q["field"] in rule_shapes.TENANT_FIELDS
+                                         for q in rule["query"]):
             # A project-scoped caller only sees its own measurements.
             rule["query"].append(
                 {"field": "project_id", "op": "eq", "type": "", "value": scope}

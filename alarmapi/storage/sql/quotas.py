@@ -1,0 +1,49 @@
+"""Alarm quotas checked inside the create's transaction, under a per-project lock."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from alarmapi.errors import QuotaExceeded
+from alarmapi.storage.base import QUOTA_RESOURCE, AlarmLimits
+from alarmapi.storage.models import project_lock_table, quota_table
+from alarmapi.storage.sql import alarms
+
+_LOCK = project_lock_table
+
+
+def lock_project(conn: sa.Connection, project_id: str) -> None:
+    """Hold the project's lock row until the transaction ends (a row lock on
+    PostgreSQL and MariaDB, the database's write lock on SQLite)."""
+    touch = _LOCK.update().where(_LOCK.c.project_id == project_id).values(
+        project_id=project_id)
+    if conn.execute(touch).rowcount:
+        return
+    try:
+        with conn.begin_nested():
+            conn.execute(_LOCK.insert().values(project_id=project_id))
+    except sa.exc.IntegrityError:  # created meanwhile by a concurrent create: wait on it
+        conn.execute(touch)
+
+
+def project_limit(conn: sa.Connection, project_id: str, default: int) -> int:
+    """The project's alarm limit: its stored quota, else the configured default."""
+    stored = conn.execute(sa.select(quota_table.c.limit).where(
+        quota_table.c.project_id == project_id, quota_table.c.user_id == "",
+        quota_table.c.resource == QUOTA_RESOURCE)).scalar()
+    return int(stored) if stored is not None else default
+
+
+def check(conn: sa.Connection, project_id: str | None, user_id: str | None,
+          limits: AlarmLimits) -> None:
+    """Raise QuotaExceeded when one more alarm would pass the user's or the project's
+    limit; each count is one indexed COUNT."""
+    if project_id is not None:
+        lock_project(conn, project_id)
+    if user_id is not None and limits.user >= 0:
+        if alarms.count(conn, None, user_id) >= limits.user:
+            raise QuotaExceeded(user_id, project_id)
+    if project_id is not None:
+        limit = project_limit(conn, project_id, limits.project)
+        if limit >= 0 and alarms.count(conn, project_id, None) >= limit:
+            raise QuotaExceeded(user_id, project_id)
