@@ -82,6 +82,20 @@ class StateConflict(ClientError):
     status = 409
 
 
+class StaleAlarm(StateConflict):
+    """The alarm changed between the read a replacement was built on and its write."""
+
+    def __init__(self, alarm_id: str) -> None:
+        super().__init__(f"Alarm {alarm_id} was changed meanwhile; read it again")
+        self.alarm_id = alarm_id
+
+
+class PreconditionFailed(ClientError):
+    """If-Match names a version of the alarm that is not the current one."""
+
+    status = 412
+
+
 class BackendUnavailable(AlarmAPIError):
     """A service the API depends on (Gnocchi) cannot be reached."""
 

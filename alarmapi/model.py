@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import enum
+import hashlib
 from typing import Any
 
 
@@ -150,3 +151,17 @@ def actions_for(alarm: Alarm, state: str) -> list[str]:
         return []
     return {State.OK.value: alarm.ok_actions, State.ALARM.value: alarm.alarm_actions,
             State.INSUFFICIENT_DATA.value: alarm.insufficient_data_actions}.get(state, [])
+
+
+def etag(alarm: Alarm) -> str:
+    """The alarm's entity tag: it changes with every write of the alarm (a replace
+    moves ``timestamp``, a state change ``state_timestamp``)."""
+    version = f"{alarm.alarm_id}|{alarm.timestamp.isoformat()}|" \
+              f"{alarm.state_timestamp.isoformat()}"
+    return '"' + hashlib.sha256(version.encode()).hexdigest()[:32] + '"'
+
+
+def etag_matches(if_match: str, alarm: Alarm) -> bool:
+    """Whether an If-Match header names the alarm's current version (or is ``*``)."""
+    tags = [tag.strip() for tag in if_match.split(",")]
+    return "*" in tags or etag(alarm) in tags

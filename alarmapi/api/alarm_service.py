@@ -6,6 +6,9 @@ Framework-free: controllers call these with plain arguments.
 from __future__ import annotations
 
 import datetime
+import random
+import time
+from collections.abc import Callable
 
 from alarmapi import errors, history, model
 from alarmapi.api.identity import Caller
@@ -62,6 +65,8 @@ def replace(
     With ``state_transition`` (the Monasca API) a change of state is recorded as a
     state transition of its own rather than as part of the rule change.
     """
+    if new.timestamp <= old.timestamp:  # each version newer than the last, whatever
+        new.timestamp = old.timestamp + datetime.timedelta(microseconds=1)  # the clock
     changes = history.changed_fields(old, new)
     records = []
     if state_transition and new.state != old.state:
@@ -77,7 +82,36 @@ def replace(
             project_id=caller.project_id,
             timestamp=new.timestamp,
         ))
-    return storage.update_alarm(new, records)
+    return storage.update_alarm(new, records, expected=old)
+
+
+#: How often a replacement is rebuilt on a fresh read when a concurrent write won,
+#: and the most it waits (seconds, growing with each attempt, jittered) in between.
+REPLACE_ATTEMPTS = 40
+REPLACE_BACKOFF_S = 0.002
+
+
+def replace_fresh(attempt: Callable[[], model.Alarm], if_match: str | None) -> model.Alarm:
+    """Run ``attempt`` (read the alarm, build its replacement, ``replace``) until no
+    concurrent write slips in between its read and its write: the last writer wins and
+    history agrees with the row. With If-Match there is no retry: the caller named
+    the version it changed, and a newer one is a 412."""
+    for tries in range(1, REPLACE_ATTEMPTS + 1):
+        try:
+            return attempt()
+        except errors.StaleAlarm as exc:
+            if if_match is not None:
+                raise errors.PreconditionFailed(
+                    f"Alarm {exc.alarm_id} changed after the version If-Match names") from exc
+            time.sleep(random.uniform(0, REPLACE_BACKOFF_S * tries))  # noqa: S311
+    raise errors.StateConflict("The alarm kept changing while it was replaced; try again")
+
+
+def check_if_match(if_match: str | None, alarm: model.Alarm) -> None:
+    """Raise PreconditionFailed unless If-Match (when sent) names the current version."""
+    if if_match is not None and not model.etag_matches(if_match, alarm):
+        raise errors.PreconditionFailed(
+            f"Alarm {alarm.alarm_id} is at version {model.etag(alarm)}, not {if_match}")
 
 
 def set_state(

@@ -205,6 +205,9 @@ class Evaluator:
 
     def _state_change(self, alarm: model.Alarm, transition: Transition,
                       now: datetime.datetime) -> StateChange:
+        # Never stamped before the state it leaves (set by hand after the cycle began),
+        # so history in time order is a chain of states.
+        now = max(now, alarm.state_timestamp + datetime.timedelta(microseconds=1))
         change = None
         if not transition.repeated:
             change = history.record(

@@ -32,8 +32,16 @@ class ExpressionError(ValueError):
     """An expression that does not parse; ``position`` is the 0-based offset."""
 
     def __init__(self, message: str, position: int, text: str) -> None:
-        super().__init__(f"{message} at position {position + 1} of {text}")
+        super().__init__(f"{message} at position {position + 1} of {_excerpt(text, position)}")
         self.position = position
+
+
+def _excerpt(text: str, position: int, width: int = 80) -> str:
+    """The text, or the part of a long one around ``position``."""
+    if len(text) <= 2 * width:
+        return text
+    start = max(0, position - width)
+    return ("..." if start else "") + text[start:position + width] + "..."
 
 
 @dataclasses.dataclass(frozen=True)
@@ -103,6 +111,10 @@ def subexpressions(node: Node) -> list[SubExpression]:
     return [leaf for operand in node.operands for leaf in subexpressions(operand)]
 
 
+#: Deepest nesting of parentheses an expression may use.
+MAX_NESTING = 32
+
+
 def parse(text: str) -> Node:
     """The tree of an expression; ExpressionError says where it goes wrong."""
     if not isinstance(text, str) or not text.strip():
@@ -114,6 +126,7 @@ class _Parser:
     def __init__(self, text: str) -> None:
         self.text = text
         self.pos = 0
+        self.depth = 0
 
     # -- characters ---------------------------------------------------------------
     def fail(self, message: str, position: int | None = None) -> ExpressionError:
@@ -187,8 +200,12 @@ class _Parser:
 
     def operand(self) -> Node:
         if self.take("("):
+            self.depth += 1
+            if self.depth > MAX_NESTING:
+                raise self.fail(f"parentheses nest deeper than {MAX_NESTING} levels")
             node = self.expression()
             self.expect(")", ")")
+            self.depth -= 1
             return node
         return self.sub()
 

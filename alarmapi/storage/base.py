@@ -218,8 +218,12 @@ class Connection(abc.ABC):
         """Return the alarms matching a simple query, sorted and paginated."""
 
     @abc.abstractmethod
-    def update_alarm(self, alarm: Alarm, changes: Sequence[AlarmChange] = ()) -> Alarm:
-        """Replace a stored alarm and record its history records, in one transaction."""
+    def update_alarm(self, alarm: Alarm, changes: Sequence[AlarmChange] = (),
+                     expected: Alarm | None = None) -> Alarm:
+        """Replace a stored alarm and record its history records, in one transaction.
+
+        With ``expected`` (the version the replacement was built on) raise StaleAlarm,
+        writing nothing, when the alarm was replaced or changed state meanwhile."""
 
     @abc.abstractmethod
     def set_state(

@@ -236,3 +236,27 @@ def test_last_is_the_newest_value_of_each_period(storage: SQLConnection) -> None
     assert api.get(f"{BASE}/{by_last['id']}", headers=P1).json["state"] == "OK"
     assert api.get(f"{BASE}/{by_avg['id']}", headers=P1).json["state"] == "ALARM"
     services.storage.dispose()  # type: ignore[attr-defined]
+
+
+def test_list_by_severity_metric_update_time_and_sorted(api: webtest.TestApp) -> None:
+    low = create(api, name="b-low", expression="avg(cpu{host=a}) > 1", severity="LOW")
+    high = create(api, name="a-high", expression="avg(mem) > 1", severity="HIGH")
+    crit = create(api, name="c-crit", expression="max(disk) > 1", severity="CRITICAL")
+
+    def names(query: str) -> list[str]:
+        return [a["name"] for a in api.get(f"{BASE}?{query}", headers=P1).json["elements"]]
+
+    assert names("severity=HIGH|critical") == sorted(["a-high", "c-crit"],
+                                                       key=lambda n: {"a-high": high["id"],
+                                                                      "c-crit": crit["id"]}[n])
+    assert names("metric_name=mem") == ["a-high"]
+    assert names("metric_dimensions=host:a") == ["b-low"]
+    assert names("sort_by=name") == ["a-high", "b-low", "c-crit"]
+    assert names("sort_by=severity desc,name") == ["c-crit", "a-high", "b-low"]
+    assert names("sort_by=name desc&limit=1&offset=1") == ["b-low"]
+    api.patch_json(f"{BASE}/{low['id']}", {"state": "ALARM"}, headers=P1)
+    changed = api.get(f"{BASE}/{low['id']}/state-history", headers=P1).json["elements"][0]
+    assert names(f"state_updated_start_time={changed['timestamp']}") == ["b-low"]
+    page = api.get(f"{BASE}?sort_by=name&limit=2", headers=P1).json
+    assert [link["rel"] for link in page["links"]] == ["self", "next"]
+    assert "offset=2" in page["links"][1]["href"]

@@ -84,7 +84,8 @@ def test_by_resources(gnocchi: dict[str, Any]) -> None:
 def test_unreachable_gnocchi_gives_no_verdict() -> None:
     source = GnocchiSource(GnocchiClient("http://127.0.0.1:9", timeout=2))
     result = source.evaluate("gnocchi_resources_threshold", {
-        "metric": "cpu", "resource_id": "r", "threshold": 1, "aggregation_method": "mean"},
+        "metric": "cpu", "resource_id": "r", "resource_type": "generic", "threshold": 1,
+        "aggregation_method": "mean"},
         datetime.datetime.now(datetime.UTC).replace(tzinfo=None))
     assert result.state is None
 

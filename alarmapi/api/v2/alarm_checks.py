@@ -29,6 +29,19 @@ def _set(value: Any) -> bool:
     return value is not wsme.Unset and value is not None
 
 
+#: An alarm's name is stored in a 255-character column.
+MAX_NAME_LENGTH = 255
+
+
+def check_name(name: Any) -> None:
+    """Refuse a missing or over-long name (a 400 naming the field)."""
+    if not isinstance(name, str):
+        raise errors.InvalidInput("name", name, "Mandatory field missing.")
+    if len(name) > MAX_NAME_LENGTH:
+        raise errors.InvalidInput("name", name[:40] + "...",
+                                  f"at most {MAX_NAME_LENGTH} characters are allowed")
+
+
 def check_owner(
     data: Alarm, ctx: RuleContext, existing: model.Alarm | None = None
 ) -> tuple[str | None, str | None]:
@@ -61,7 +74,11 @@ def check_actions(data: Alarm, ctx: RuleContext, max_actions: int) -> dict[str, 
             raise errors.ClientError(f"{field} count exceeds maximum value {max_actions}")
         normalised = []
         for url in unique:
-            parts = urllib.parse.urlsplit(url)
+            try:
+                parts = urllib.parse.urlsplit(url)
+                parts.port  # noqa: B018 - a bad port raises here
+            except ValueError as exc:
+                raise errors.InvalidInput(field, url, f"not a valid URL: {exc}") from exc
             if parts.scheme not in ACTION_SCHEMES:
                 raise errors.ClientError(f"Unsupported action {url}")
             if parts.scheme in ADMIN_ONLY_SCHEMES and not ctx.caller.is_admin:
@@ -90,6 +107,8 @@ def check_rule(
     data: Alarm, ctx: RuleContext, existing: model.Alarm | None = None
 ) -> tuple[dict[str, Any], str]:
     """The stored rule and the default description of its type."""
+    if not _set(data.type):  # "type": null, in the words Aodh uses for a missing type
+        raise errors.InvalidInput("type", None, "Mandatory field missing.")
     rule = data.rule()
     if _set(rule) and _empty_rule_keeps_stored(rule, existing, data.type):
         assert existing is not None
@@ -131,6 +150,7 @@ def build_alarm(
     With ``existing`` (a PUT) the id, owner and timestamps carry over; the state
     timestamp and reason change only when the state does.
     """
+    check_name(data.name)
     project_id, user_id = check_owner(data, ctx, existing)
     ctx.project_id = project_id
     constraints = time_constraint.check_all(list(data.time_constraints or []))

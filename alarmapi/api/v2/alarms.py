@@ -53,22 +53,34 @@ class AlarmController(rest.RestController):
 
     @wsexpose(alarm_type.Alarm)
     def get(self) -> Any:
-        """The alarm."""
+        """The alarm, with its version in ETag (an alarmapi extension)."""
         ctx = _ctx()
         ctx.enforce("get_alarm")
-        return alarm_type.wire(self._alarm(ctx, "get_alarm"))
+        alarm = self._alarm(ctx, "get_alarm")
+        pecan.response.headers["ETag"] = model.etag(alarm)
+        return alarm_type.wire(alarm)
 
     @wsexpose(alarm_type.Alarm, body=alarm_type.Alarm)
     def put(self, data: alarm_type.Alarm) -> Any:
-        """Replace the whole alarm (omitted optional fields go back to defaults)."""
+        """Replace the whole alarm (omitted optional fields go back to defaults).
+
+        With If-Match, only the version it names is replaced (412 otherwise)."""
         ctx = _ctx()
         ctx.enforce("change_alarm")
-        old = self._alarm(ctx, "change_alarm")
-        new = alarm_checks.build_alarm(
-            data, ctx.rule_context(), now=model.utcnow(),
-            max_actions=ctx.services.conf.api.alarm_max_actions, existing=old,
-        )
-        return alarm_type.wire(alarm_service.replace(ctx.storage, old, new, ctx.caller))
+        if_match = pecan.request.headers.get("If-Match")
+
+        def attempt() -> model.Alarm:
+            old = self._alarm(ctx, "change_alarm")
+            alarm_service.check_if_match(if_match, old)
+            new = alarm_checks.build_alarm(
+                data, ctx.rule_context(), now=model.utcnow(),
+                max_actions=ctx.services.conf.api.alarm_max_actions, existing=old,
+            )
+            return alarm_service.replace(ctx.storage, old, new, ctx.caller)
+
+        stored = alarm_service.replace_fresh(attempt, if_match)
+        pecan.response.headers["ETag"] = model.etag(stored)
+        return alarm_type.wire(stored)
 
     @wsexpose(None, status_code=204)
     def delete(self) -> None:

@@ -31,6 +31,8 @@ EXTENSIONS = {
     "alarms:expressions": True,
     # The threshold rule's statistic "last": the newest value of each period.
     "alarms:threshold:statistic:last": True,
+    # GET /v2/alarms/{id} answers an ETag; PUT honours If-Match (412 on a stale one).
+    "alarms:put:if_match": True,
 }
 
 

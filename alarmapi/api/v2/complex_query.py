@@ -87,8 +87,11 @@ def _load(text: str, kind: str, fields: tuple[str, ...]) -> Any:
         raise
     except (ValueError, RecursionError) as exc:
         raise errors.ClientError(f"{kind} expression not valid: {exc}") from exc
-    if error is not None:
-        raise errors.ClientError(f"{kind} expression not valid: {error.message}")
+    if error is not None:  # the first line only, as Aodh says it; never the schema
+        message = error.message.splitlines()[0]
+        if len(message) > 300:
+            message = message[:297] + "..."
+        raise errors.ClientError(f"{kind} expression not valid: {message}")
     return value
 
 
@@ -128,6 +131,8 @@ class QueryBody(Base):
         if limit not in (None, wsme.Unset):
             if limit <= 0:
                 raise errors.ClientError("Limit should be positive")
+            if limit > 2**31 - 1:
+                raise errors.InvalidInput("limit", limit, f"it should be at most {2**31 - 1}.")
             query.limit = limit
         return query
 

@@ -32,6 +32,30 @@ class Quotas(Base):
     quotas = [Quota]
 
 
+#: Quotas are stored in 32-bit integer columns, project ids in 128 characters.
+MAX_LIMIT = 2**31 - 1
+MAX_PROJECT_ID = 128
+
+
+def check_project_id(project_id: Any) -> None:
+    """A project id that fits its column."""
+    if not isinstance(project_id, str) or not project_id or len(project_id) > MAX_PROJECT_ID:
+        shown = project_id[:40] + "..." if isinstance(project_id, str) else project_id
+        raise errors.InvalidInput("project_id", shown, f"a project id of 1 to "
+                                  f"{MAX_PROJECT_ID} characters is required")
+
+
+def check_limit(index: int, quota: Any) -> None:
+    """A quota that names a resource and a limit between -1 and MAX_LIMIT."""
+    if quota is None or quota.resource in (None, wsme.Unset):
+        raise errors.InvalidInput(f"quotas[{index}].resource", None,
+                                  f"one of {', '.join(RESOURCES)} is required")
+    limit = quota.limit
+    if isinstance(limit, bool) or not isinstance(limit, int) or not -1 <= limit <= MAX_LIMIT:
+        raise errors.InvalidInput(f"quotas[{index}].limit", limit,
+                                  f"an integer from -1 (no limit) to {MAX_LIMIT} is required")
+
+
 def _effective(project_id: str) -> Quotas:
     ctx = pecan.request.ctx
     limit = alarm_service.project_limit(
@@ -63,7 +87,10 @@ class QuotasController(rest.RestController):
         """Create or change quotas (admins only)."""
         ctx = pecan.request.ctx
         ctx.enforce("update_quotas", {"project_id": body.project_id})
+        check_project_id(body.project_id)
         quotas = body.quotas if body.quotas not in (None, wsme.Unset) else []
+        for index, quota in enumerate(quotas):
+            check_limit(index, quota)
         ctx.storage.set_quotas(
             [StoredQuota(body.project_id, q.resource, q.limit) for q in quotas]
         )

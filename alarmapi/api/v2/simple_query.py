@@ -48,10 +48,16 @@ def parse_sort(sort: list[str] | None, allowed: tuple[str, ...]) -> list[SortKey
     return keys
 
 
+#: The largest limit a query takes (backends store LIMIT in 64 bits, some in 32).
+MAX_LIMIT = 2**31 - 1
+
+
 def check_limit(limit: int | None) -> int | None:
     """A negative limit is a 400; 0 means no limit, as in Aodh."""
     if limit is not None and limit < 0:
         raise errors.InvalidInput("limit", limit, "it should be a positive integer.")
+    if limit is not None and limit > MAX_LIMIT:
+        raise errors.InvalidInput("limit", limit, f"it should be at most {MAX_LIMIT}.")
     return limit or None
 
 
@@ -127,10 +133,7 @@ def history_filter(q: list[Query] | None) -> HistoryFilter:
         if item.field not in HISTORY_FIELDS:
             raise _unknown_history_field(item, q)
         if item.field == "search_offset":
-            try:
-                offset = datetime.timedelta(minutes=int(item.value))
-            except ValueError as exc:
-                raise errors.InvalidInput("search_offset", item.value, "not an integer") from exc
+            offset = _search_offset(item.value)
         elif item.field == "timestamp":
             when = _timestamp("timestamp", item.value)
             if item.op in ("gt", "ge"):
@@ -145,8 +148,28 @@ def history_filter(q: list[Query] | None) -> HistoryFilter:
             if item.op != "eq":
                 raise errors.InvalidInput("op", item.op, f"{item.field} only takes eq")
             result.equals[_HISTORY_COLUMNS.get(item.field, item.field)] = item.value
-    if result.start is not None:
-        result.start -= offset
-    if result.end is not None:
-        result.end += offset
+    _widen(result, offset)
     return result
+
+
+def _search_offset(value: Any) -> datetime.timedelta:
+    """The minutes of ``search_offset``."""
+    try:
+        return datetime.timedelta(minutes=int(value))
+    except ValueError as exc:
+        raise errors.InvalidInput("search_offset", value, "not an integer") from exc
+    except OverflowError as exc:
+        raise errors.InvalidInput("search_offset", value,
+                                  "minutes must lie within 999,999,999 days") from exc
+
+
+def _widen(result: HistoryFilter, offset: datetime.timedelta) -> None:
+    """Widen the timestamp range by ``search_offset`` on both sides."""
+    try:
+        if result.start is not None:
+            result.start -= offset
+        if result.end is not None:
+            result.end += offset
+    except OverflowError as exc:
+        raise errors.InvalidInput("search_offset", offset, "the timestamp it widens falls "
+                                  "outside years 1 to 9999") from exc

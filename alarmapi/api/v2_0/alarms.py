@@ -6,6 +6,7 @@ threshold rules), checked and stored by the same code as /v2/alarms.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pecan
@@ -17,7 +18,7 @@ from alarmapi import model, rule_types
 from alarmapi.api import alarm_service
 from alarmapi.api.context import RequestContext
 from alarmapi.api.v2 import alarm_checks, alarm_type
-from alarmapi.api.v2_0 import alarm_history
+from alarmapi.api.v2_0 import alarm_history, alarm_listing
 from alarmapi.api.v2_0 import alarm_view as view
 from alarmapi.api.v2_0.base import (
     context,
@@ -134,6 +135,12 @@ def _checked(ctx: RequestContext, body: dict[str, Any], existing: model.Alarm | 
     return alarm
 
 
+def _only_get() -> None:
+    if pecan.request.method != "GET":
+        raise MetricsError(f"{pecan.request.method} is not allowed here: state history "
+                           "is read with GET", 405)
+
+
 def _missing(alarm_id: str) -> MetricsError:
     return MetricsError(f"No alarm {alarm_id} exists", 404)
 
@@ -168,6 +175,7 @@ class AlarmStateHistoryController:
     @endpoint()
     def index(self, **params: str) -> Any:
         """The alarm's state transitions, newest first."""
+        _only_get()
         ctx = context()
         alarm = _expression_alarm(ctx, self.alarm_id, "alarm_history")
         entries = alarm_history.transitions(ctx.storage, [alarm], tenant(ctx), None, None,
@@ -196,8 +204,20 @@ class AlarmController:
             return webob.Response(status=204)
         if verb not in ("PUT", "PATCH"):
             raise MetricsError(f"{verb} is not allowed here", 405)
-        existing = self._existing(ctx, "change_alarm")
         body = _body()
+        if_match = pecan.request.headers.get("If-Match")
+        stored = alarm_service.replace_fresh(
+            lambda: self._replace(ctx, verb, dict(body), if_match), if_match)
+        document = view.document(stored, pecan.request.path_url)
+        if document is None:
+            raise _missing(self.alarm_id)
+        return document
+
+    def _replace(self, ctx: RequestContext, verb: str, body: dict[str, Any],
+                 if_match: str | None) -> model.Alarm:
+        """One attempt of a PUT or PATCH on a fresh read of the alarm."""
+        existing = self._existing(ctx, "change_alarm")
+        alarm_service.check_if_match(if_match, existing)
         if verb == "PUT":
             absent = [f for f in PUT_REQUIRED if f not in body]
             if absent:
@@ -213,12 +233,8 @@ class AlarmController:
             ctx.enforce("change_alarm_state", {"project_id": existing.project_id,
                                                "user_id": existing.user_id})
         new = _checked(ctx, body, existing)
-        stored = alarm_service.replace(ctx.storage, existing, new, ctx.caller,
-                                       state_transition=True)
-        document = view.document(stored, pecan.request.path_url)
-        if document is None:
-            raise _missing(self.alarm_id)
-        return document
+        return alarm_service.replace(ctx.storage, existing, new, ctx.caller,
+                                     state_transition=True)
 
     @pecan.expose()
     def _lookup(self, part: str, *remainder: str) -> Any:
@@ -234,6 +250,7 @@ class StateHistoryController:
     def index(self, **params: str) -> Any:
         """State transitions of the tenant's alarms (filters: dimensions, start_time,
         end_time; offset and limit page them)."""
+        _only_get()
         ctx = context()
         project = tenant(ctx)
         ctx.enforce("alarm_history", {"project_id": project})
@@ -247,6 +264,38 @@ class StateHistoryController:
                                             offset + limit + 1)
         more = str(offset + limit) if len(entries) > offset + limit else None
         return page(entries[offset:offset + limit], more)
+
+
+#: The most alarms a sorted list reads.
+MAX_SORTED = 10_000
+
+
+def _batches(ctx: RequestContext, project: str, listing: alarm_listing.Listing,
+             marker: str | None, batch: int) -> Iterator[list[model.Alarm]]:
+    """The project's alarms that pass the listing's filters, by id, batch by batch."""
+    while True:
+        query = AlarmFilter(project_id=project, equals=dict(listing.equals), limit=batch,
+                            marker=marker, sort=[SortKey("alarm_id", "asc")])
+        try:
+            alarms = ctx.storage.list_alarms(query)
+        except InvalidMarker as exc:
+            raise MetricsError(f"offset {marker} is not an alarm id", 400) from exc
+        yield [a for a in alarms
+               if (shown := view.expression(a)) is not None and listing.matches(a, shown[1])]
+        if len(alarms) < batch:
+            return
+        marker = alarms[-1].alarm_id
+
+
+def _all_matching(ctx: RequestContext, project: str, listing: alarm_listing.Listing
+                  ) -> list[model.Alarm]:
+    found: list[model.Alarm] = []
+    for alarms in _batches(ctx, project, listing, None, 1000):
+        found += alarms
+        if len(found) > MAX_SORTED:
+            raise MetricsError(f"more than {MAX_SORTED} alarms match: filter them (name, "
+                               "state, severity, dimensions) to sort them")
+    return found
 
 
 class AlarmsController:
@@ -273,35 +322,26 @@ class AlarmsController:
 
     @staticmethod
     def _list(ctx: RequestContext, project: str, params: dict[str, str]) -> Any:
-        equals: dict[str, Any] = {}
-        if params.get("name"):
-            equals["name"] = params["name"]
-        if params.get("state"):
-            state = params["state"].upper()
-            if state not in view.STATES:
-                raise MetricsError(f"state {params['state']!r} must be one of "
-                                   f"{', '.join(view.STATES)}")
-            equals["state"] = view.STATES[state]
-        filters = parsing.parse_dimension_filters(params.get("dimensions"))
+        listing = alarm_listing.parse(params)
         limit = integer(params.get("limit"), "limit") or DEFAULT_LIMIT
-        marker = params.get("offset") or None
         base = pecan.request.path_url.rstrip("/")
-        found: list[dict[str, Any]] = []
-        batch = min(max(limit + 1, 100), 1000)
-        while len(found) <= limit:
-            query = AlarmFilter(project_id=project, equals=equals, limit=batch, marker=marker,
-                                sort=[SortKey("alarm_id", "asc")])
-            try:
-                alarms = ctx.storage.list_alarms(query)
-            except InvalidMarker as exc:
-                raise MetricsError(f"offset {marker} is not an alarm id", 400) from exc
-            found += [view.document(alarm, f"{base}/{alarm.alarm_id}") or {}
-                      for alarm in _matching(alarms, filters)]
-            if len(alarms) < batch:
+        if listing.sort:  # sorted: every match is read, offset counts them
+            offset = integer(params.get("offset"), "offset", minimum=0) or 0
+            alarms = alarm_listing.sort(_all_matching(ctx, project, listing), listing.sort)
+            shown = [view.document(a, f"{base}/{a.alarm_id}") or {}
+                     for a in alarms[offset:offset + limit]]
+            more = str(offset + limit) if len(alarms) > offset + limit else None
+            return page(shown, more)
+        marker = params.get("offset") or None
+        found: list[model.Alarm] = []
+        for alarms in _batches(ctx, project, listing, marker, min(max(limit + 1, 100), 1000)):
+            found += alarms
+            if len(found) > limit:
                 break
-            marker = alarms[-1].alarm_id
-        more = found[limit - 1]["id"] if len(found) > limit else None
-        return page(found[:limit], more)
+        more = found[limit - 1].alarm_id if len(found) > limit else None
+        return page([view.document(a, f"{base}/{a.alarm_id}") or {} for a in found[:limit]],
+                    more)
+
 
     @pecan.expose()
     def _lookup(self, alarm_id: str, *remainder: str) -> Any:

@@ -20,6 +20,8 @@ from alarmapi.metrics.errors import TITLES, MetricsError
 LOG = logging.getLogger(__name__)
 #: Roles a bare X-Auth-Token stands for in noauth mode (the seed's client sends only that).
 TOKEN_ROLES = ("reader", "member")
+#: The largest limit or offset a query takes.
+MAX_INTEGER = 2**31 - 1
 
 
 def context() -> RequestContext:
@@ -105,6 +107,8 @@ def integer(value: str | None, name: str, minimum: int = 1) -> int | None:
         raise MetricsError(f"{name} must be an integer, not {value!r}") from exc
     if number < minimum:
         raise MetricsError(f"{name} must be at least {minimum}, not {number}")
+    if number > MAX_INTEGER:
+        raise MetricsError(f"{name} must be at most {MAX_INTEGER}, not {number}")
     return number
 
 

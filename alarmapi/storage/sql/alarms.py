@@ -72,14 +72,16 @@ def select_page(conn: sa.Connection, query: AlarmFilter) -> list[Alarm]:
     return [to_alarm(row) for row in conn.execute(stmt)]
 
 
-def replace(conn: sa.Connection, alarm: Alarm) -> bool:
-    """Overwrite every column of an existing alarm; False when it is gone."""
+def replace(conn: sa.Connection, alarm: Alarm, expected: Alarm | None = None) -> bool:
+    """Overwrite every column of an existing alarm; False when it is gone, or (with
+    ``expected``) when its version is no longer the expected one."""
     values = to_values(alarm)
     alarm_id = values.pop("alarm_id")
-    result = conn.execute(
-        alarm_table.update().where(alarm_table.c.alarm_id == alarm_id).values(**values)
-    )
-    return result.rowcount > 0
+    stmt = alarm_table.update().where(alarm_table.c.alarm_id == alarm_id)
+    if expected is not None:
+        stmt = stmt.where(alarm_table.c.timestamp == expected.timestamp,
+                          alarm_table.c.state_timestamp == expected.state_timestamp)
+    return conn.execute(stmt.values(**values)).rowcount > 0
 
 
 def change_state(

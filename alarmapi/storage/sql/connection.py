@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 
 import sqlalchemy as sa
 
-from alarmapi.errors import AlarmNotFound
+from alarmapi.errors import AlarmNotFound, StaleAlarm
 from alarmapi.model import Alarm, AlarmChange
 from alarmapi.storage import base
 from alarmapi.storage.models import (
@@ -88,9 +88,12 @@ class SQLConnection(base.Connection):
     def list_alarms(self, query: base.AlarmFilter) -> list[Alarm]:
         return self._read(lambda conn: alarms.select_page(conn, query))
 
-    def update_alarm(self, alarm: Alarm, changes: Sequence[AlarmChange] = ()) -> Alarm:
+    def update_alarm(self, alarm: Alarm, changes: Sequence[AlarmChange] = (),
+                     expected: Alarm | None = None) -> Alarm:
         def work(conn: sa.Connection) -> Alarm:
-            if not alarms.replace(conn, alarm):
+            if not alarms.replace(conn, alarm, expected):
+                if expected is not None and alarms.fetch(conn, alarm.alarm_id, None):
+                    raise StaleAlarm(alarm.alarm_id)
                 raise AlarmNotFound(alarm.alarm_id)
             for change in changes:
                 self._record(conn, change)

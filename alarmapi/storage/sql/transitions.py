@@ -38,14 +38,17 @@ def mark_evaluated(conn: sa.Connection, alarm_ids: list[str], when: datetime.dat
 def record(conn: sa.Connection, alarm: Alarm, state: str, reason: str,
            when: datetime.datetime, change: AlarmChange | None,
            notification: Notification | None) -> bool:
-    """Compare-and-swap the state from ``alarm.state``; with it the history record and
-    the notification. False (nothing written) when the state moved meanwhile."""
+    """Compare-and-swap the state from the one read (``alarm.state`` and its
+    ``state_timestamp``); with it the history record and the notification. False
+    (nothing written) when the state was set meanwhile, even back to the same value:
+    so the previous state a transition records is always the current one, and the
+    history of an alarm is a chain."""
     values: dict[str, Any] = {"evaluate_timestamp": when}
     if state != alarm.state:
         values.update(state=state, state_reason=reason, state_timestamp=when)
     moved = conn.execute(alarm_table.update().where(
-        alarm_table.c.alarm_id == alarm.alarm_id, alarm_table.c.state == alarm.state)
-        .values(**values)).rowcount
+        alarm_table.c.alarm_id == alarm.alarm_id, alarm_table.c.state == alarm.state,
+        alarm_table.c.state_timestamp == alarm.state_timestamp).values(**values)).rowcount
     if not moved:
         return False
     if change is not None:
@@ -56,12 +59,12 @@ def record(conn: sa.Connection, alarm: Alarm, state: str, reason: str,
 
 
 _A = alarm_table.c
-_MOVE = alarm_table.update().where(
-    _A.alarm_id == sa.bindparam("b_id"), _A.state == sa.bindparam("b_expected")).values(
+_READ_STATE = (_A.state == sa.bindparam("b_expected"),
+               _A.state_timestamp == sa.bindparam("b_expected_at"))
+_MOVE = alarm_table.update().where(_A.alarm_id == sa.bindparam("b_id"), *_READ_STATE).values(
     state=sa.bindparam("b_state"), state_reason=sa.bindparam("b_reason"),
     state_timestamp=sa.bindparam("b_when"), evaluate_timestamp=sa.bindparam("b_when"))
-_STAY = alarm_table.update().where(
-    _A.alarm_id == sa.bindparam("b_id"), _A.state == sa.bindparam("b_expected")).values(
+_STAY = alarm_table.update().where(_A.alarm_id == sa.bindparam("b_id"), *_READ_STATE).values(
     evaluate_timestamp=sa.bindparam("b_when"))
 
 
@@ -73,11 +76,13 @@ def record_many(conn: sa.Connection, changes: list[StateChange]) -> bool:
     written = 0
     if moving:
         written += conn.execute(_MOVE, [
-            {"b_id": c.alarm.alarm_id, "b_expected": c.alarm.state, "b_state": c.state,
+            {"b_id": c.alarm.alarm_id, "b_expected": c.alarm.state,
+             "b_expected_at": c.alarm.state_timestamp, "b_state": c.state,
              "b_reason": c.reason, "b_when": c.when} for c in moving]).rowcount
     if staying:
         written += conn.execute(_STAY, [
-            {"b_id": c.alarm.alarm_id, "b_expected": c.alarm.state, "b_when": c.when}
+            {"b_id": c.alarm.alarm_id, "b_expected": c.alarm.state,
+             "b_expected_at": c.alarm.state_timestamp, "b_when": c.when}
             for c in staying]).rowcount
     if written != len(changes):
         return False

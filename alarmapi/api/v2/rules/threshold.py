@@ -38,7 +38,11 @@ class ThresholdRule(AlarmRule):
         super().__init__(query=items, **kw)
 
     def validate_rule(self, ctx: RuleContext) -> None:
-        for item in self.query or []:
+        for index, item in enumerate(self.query or []):
+            if not isinstance(item, Query):
+                raise errors.InvalidInput(f"threshold_rule.query[{index}]", item,
+                                          "each query item must be an object with field, "
+                                          "op and value")
             if item.field == "timestamp":
                 raise errors.InvalidInput(
                     "query", item.field, "timestamp is not allowed in a threshold rule query"
