@@ -14,6 +14,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from alarmapi.api.v2.capabilities import EXTENSIONS
+
 SHARED = pathlib.Path(__file__).resolve().parents[2] / "shared"
 TRANSCRIPTS = SHARED / "reference" / "aodh" / "transcripts.json"
 #: Values that differ on every run.
@@ -21,8 +23,8 @@ VOLATILE = frozenset({"alarm_id", "event_id", "timestamp", "state_timestamp",
                       "evaluate_timestamp", "href"})
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
-#: Extra keys alarmapi adds (extensions are advertised in /v2/capabilities).
-EXTRA_KEYS = frozenset({"extensions"})
+#: Extra keys alarmapi adds: its extensions, flags under /v2/capabilities "api".
+EXTRA_KEYS = frozenset(EXTENSIONS)
 #: Keys Aodh shows that alarmapi hides: Aodh echoes scope_to_project inside
 #: composite sub-rules, which its own PUT then refuses (read-modify-write breaks).
 HIDDEN_KEYS = frozenset({"scope_to_project"})

@@ -147,3 +147,15 @@ def test_aggregate_methods_gnocchi_cannot_compute_are_refused(api: webtest.TestA
     assert "cannot be computed" in error["error_message"]["faultstring"]
     body["gnocchi_aggregation_by_metrics_threshold_rule"]["aggregation_method"] = "rate:max"
     api.post_json("/v2/alarms", body, headers=USER_A, status=201)
+
+
+def test_capabilities_in_the_seed_form(api: webtest.TestApp) -> None:
+    """Flattened booleans under api and alarm_storage only; every extension under api."""
+    from alarmapi.api.v2.capabilities import API, EXTENSIONS
+
+    caps = api.get("/v2/capabilities").json
+    assert set(caps) == {"api", "alarm_storage"}
+    assert caps["api"] == {**API, **EXTENSIONS}
+    assert all(value is True for value in caps["api"].values())
+    xml = api.get("/v2/capabilities", headers={"Accept": "application/xml"}).text
+    assert "<key>alarms:put:if_match</key>" in xml and "<extensions>" not in xml

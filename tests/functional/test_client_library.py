@@ -65,7 +65,7 @@ def test_alarms_through_both_apis(c: client.V2Client) -> None:
     with pytest.raises(exc.NotFound) as caught:
         c.alarms.get(typed["alarm_id"])
     assert caught.value.code == 404 and typed["alarm_id"] in caught.value.message
-    assert c.capabilities.get()["extensions"]["alarms:expressions"] is True
+    assert c.capabilities.get()["api"]["alarms:expressions"] is True
     assert c.alarms.deliveries(made["id"]) == []
 
 

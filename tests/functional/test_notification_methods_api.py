@@ -115,7 +115,7 @@ def test_alarm_actions_naming_methods(api: webtest.TestApp) -> None:
     body["alarm_actions"] = ["http://[fe80::1]/x"]
     denied = api.post_json("/v2/alarms", body, headers=user, status=400).json
     assert "denied network fe80::/10" in denied["error_message"]["faultstring"]
-    caps = api.get("/v2/capabilities").json["extensions"]
+    caps = api.get("/v2/capabilities").json["api"]
     assert caps["alarms:deliveries"] and caps["alarms:actions:notification_method"]
 
 

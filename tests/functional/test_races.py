@@ -179,5 +179,5 @@ def test_if_match_makes_read_modify_write_safe(storage: SQLConnection) -> None:
         "threshold"] == 1
     assert api.put_json(f"/v2/alarms/{alarm_id}", _threshold(7), headers=USER).json[
         "threshold_rule"]["threshold"] == 7
-    assert api.get("/v2/capabilities").json["extensions"]["alarms:put:if_match"]
+    assert api.get("/v2/capabilities").json["api"]["alarms:put:if_match"]
     services.storage.dispose()  # type: ignore[attr-defined]

@@ -52,7 +52,7 @@ def aodh(aodh_bin: pathlib.Path, alarmapi_url: str) -> Aodh:
 def test_capabilities(aodh: Aodh) -> None:
     caps = aodh.json("capabilities", "list")
     assert caps["api"]["alarms:query:complex"] is True
-    assert caps["extensions"]["alarms:type:threshold"] is True
+    assert caps["api"]["alarms:type:threshold"] is True
 
 
 def test_alarm_lifecycle(aodh: Aodh) -> None:

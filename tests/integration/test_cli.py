@@ -103,7 +103,7 @@ def test_json_output_parses(base_url: str) -> None:
         data: Any = json.loads(run(base_url, "-j", *command, tenant=tenant))
         assert isinstance(data, list | dict), command
     assert json.loads(run(base_url, "-j", "capabilities", tenant=tenant))[
-        "extensions"]["alarms:expressions"] is True
+        "api"]["alarms:expressions"] is True
 
 
 def test_other_rule_types_state_and_quotas(base_url: str, tmp_path: pathlib.Path) -> None:

@@ -37,11 +37,11 @@ EXTENSIONS = {
 
 
 class Capabilities(Base):
-    """The capability flags."""
+    """The capability flags, in the seed's form: flattened booleans under ``api`` (the
+    extensions among them) and ``alarm_storage``."""
 
     api = {wtypes.text: bool}
     alarm_storage = {wtypes.text: bool}
-    extensions = {wtypes.text: bool}
 
 
 class CapabilitiesController(rest.RestController):
@@ -50,5 +50,4 @@ class CapabilitiesController(rest.RestController):
     @wsexpose(Capabilities)
     def get(self) -> Any:
         """The capabilities of the API and its storage."""
-        return Capabilities(api=dict(API), alarm_storage=dict(STORAGE),
-                            extensions=dict(EXTENSIONS))
+        return Capabilities(api={**API, **EXTENSIONS}, alarm_storage=dict(STORAGE))
