@@ -15,10 +15,19 @@ METHODS = BASIC + PERCENTILES + [f"rate:{m}" for m in BASIC + PERCENTILES]
 class FakeGnocchi:
     """Answers the validation calls as Gnocchi does; records aggregate checks."""
 
-    def __init__(self, methods: list[str] | None = None, refuse: str | None = None) -> None:
+    def __init__(self, methods: list[str] | None = None, refuse: str | None = None,
+                 owners: dict[str, str] | None = None) -> None:
         self.methods = list(methods or METHODS)
         self.refuse = refuse
         self.aggregates: list[dict[str, Any]] = []
+        #: Resource and metric ids Gnocchi has, and the project of each.
+        self.owners = dict(owners or {})
+
+    def resource_project(self, resource_type: str, resource_id: str) -> str | None:
+        return self.owners.get(resource_id)
+
+    def metric_project(self, metric_id: str) -> str | None:
+        return self.owners.get(metric_id)
 
     def aggregation_methods(self) -> list[str]:
         return self.methods

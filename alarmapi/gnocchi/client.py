@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import threading
 import time
+import urllib.parse
 from typing import Any
 
 import requests
@@ -111,6 +112,43 @@ class GnocchiClient:
         with self._lock:
             self._methods, self._methods_at = methods, time.monotonic()
         return methods
+
+    def _found(self, path: str) -> dict[str, Any] | None:
+        """The JSON object at ``path``; None on a 404."""
+        response = self.request("GET", path)
+        if response.status_code == 404:
+            return None
+        if response.status_code >= 400:
+            status = response.status_code if response.status_code < 500 else 503
+            raise GnocchiError(status, self._message(response))
+        body = response.json()
+        return body if isinstance(body, dict) else {}
+
+    def resource_project(self, resource_type: str, resource_id: str) -> str | None:
+        """The project a resource belongs to ("" when it names none); None when Gnocchi
+        has no such resource."""
+        path = (f"/v1/resource/{urllib.parse.quote(resource_type, safe='')}/"
+                f"{urllib.parse.quote(resource_id, safe='')}")
+        body = self._found(path)
+        if body is None:
+            return None
+        return str(body.get("project_id") or body.get("created_by_project_id") or "")
+
+    def metric_project(self, metric_id: str) -> str | None:
+        """The project a metric belongs to (its resource's, else its creator's; "" when
+        neither names one); None when Gnocchi has no such metric."""
+        body = self._found(f"/v1/metric/{urllib.parse.quote(metric_id, safe='')}")
+        if body is None:
+            return None
+        resource = body.get("resource")  # Gnocchi 4.7 embeds the metric's resource
+        if isinstance(resource, dict):
+            return str(resource.get("project_id") or resource.get("created_by_project_id")
+                       or "")
+        if body.get("resource_id"):
+            return self.resource_project("generic", str(body["resource_id"])) or ""
+        if body.get("created_by_project_id"):
+            return str(body["created_by_project_id"])
+        return str(body.get("creator") or "").partition(":")[2]  # "user:project"
 
     def check_aggregate(self, operations: list[Any], resource_type: str,
                         search: dict[str, Any]) -> None:

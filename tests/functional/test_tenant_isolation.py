@@ -109,3 +109,30 @@ def test_an_admin_still_sees_every_project(api: webtest.TestApp) -> None:
     admin_without_project = {"X-User-Id": "root", "X-Roles": "admin"}
     found = api.post_json("/v2/query/alarms", {}, headers=admin_without_project).json
     assert len(found) == 2
+
+
+def test_gnocchi_rules_read_only_the_callers_resources_and_metrics(
+        api_services: tuple[webtest.TestApp, Any]) -> None:
+    api, services = api_services
+    services.gnocchi.owners.update({"their-server": "proj-b", "their-metric": "proj-b",
+                                    "my-server": "proj-a", "my-metric": "proj-a"})
+    base = {"threshold": 1, "aggregation_method": "mean"}
+
+    def resources(resource_id: str) -> dict[str, Any]:
+        return {"name": "g", "type": "gnocchi_resources_threshold",
+                "gnocchi_resources_threshold_rule": dict(
+                    base, metric="cpu", resource_id=resource_id, resource_type="instance")}
+
+    def metrics(*ids: str) -> dict[str, Any]:
+        return {"name": "g", "type": "gnocchi_aggregation_by_metrics_threshold",
+                "gnocchi_aggregation_by_metrics_threshold_rule": dict(base, metrics=list(ids))}
+
+    for body, what in ((resources("their-server"), "resource their-server"),
+                       (metrics("my-metric", "their-metric"), "metric their-metric")):
+        refused = api.post_json("/v2/alarms", body, headers=USER_A, status=401).json
+        assert refused["error_message"]["faultstring"] == f"Not Authorized to access {what}"
+    for body in (resources("my-server"), resources("not-in-gnocchi-yet"),
+                 metrics("my-metric")):
+        api.post_json("/v2/alarms", body, headers=USER_A, status=201)
+    api.post_json("/v2/alarms", resources("their-server"), headers=ADMIN, status=201)
+    assert len(api.get("/v2/alarms", headers=USER_A).json) == 3

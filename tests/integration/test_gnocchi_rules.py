@@ -85,3 +85,38 @@ def test_unreachable_gnocchi_is_a_clear_503(unreachable_gnocchi_url: str) -> Non
         resource_type="generic", threshold=1, aggregation_method="mean"))
     assert response.status_code == 503
     assert "Gnocchi" in response.json()["error_message"]["faultstring"]
+
+
+def test_rules_may_only_read_the_callers_gnocchi_data(alarmapi_url: str,
+                                                       gnocchi_url: str) -> None:
+    """Resources and metrics of another project are refused (read through Gnocchi's own
+    answers: the resource's project_id, the metric's resource)."""
+    import uuid
+
+    policy = f"iso{uuid.uuid4().hex[:8]}"
+    requests.post(gnocchi_url + "/v1/archive_policy", auth=gnocchi_peer.AUTH, timeout=30,
+                  json={"name": policy, "definition": [{"granularity": "60s",
+                                                        "timespan": "1 day"}]}
+                  ).raise_for_status()
+    owned = {}
+    for project in ("proj-a", "proj-b"):
+        created = requests.post(gnocchi_url + "/v1/resource/generic", auth=gnocchi_peer.AUTH,
+                                timeout=30, json={
+                                    "id": str(uuid.uuid4()), "project_id": project,
+                                    "metrics": {"cpu": {"archive_policy_name": policy}}})
+        created.raise_for_status()
+        owned[project] = created.json()
+    fields = {"threshold": 1, "aggregation_method": "mean"}
+    for project, status in (("proj-b", 401), ("proj-a", 201)):
+        resource = owned[project]
+        by_resource = post(alarmapi_url, rule(
+            "gnocchi_resources_threshold", metric="cpu", resource_id=resource["id"],
+            resource_type="generic", **fields))
+        assert by_resource.status_code == status, by_resource.text
+        by_metric = post(alarmapi_url, rule(
+            "gnocchi_aggregation_by_metrics_threshold", metrics=[resource["metrics"]["cpu"]],
+            **fields))
+        assert by_metric.status_code == status, by_metric.text
+    assert post(alarmapi_url, rule("gnocchi_resources_threshold", metric="cpu",
+                                   resource_id=str(uuid.uuid4()), resource_type="generic",
+                                   **fields)).status_code == 201

@@ -39,6 +39,14 @@ class GnocchiRule(AlarmRule):
             )
 
 
+def check_owned(ctx: RuleContext, what: str, ident: str, owner: str | None) -> None:
+    """A project-scoped caller's rule may only read its own project's Gnocchi data
+    (Aodh lets it read any, with the service's credentials). Data Gnocchi does not
+    have yet (``owner`` None) is allowed, as in Aodh: it has nothing to show."""
+    if ctx.caller.scope is not None and owner is not None and owner != ctx.project_id:
+        raise errors.NotAuthorized(f"Not Authorized to access {what} {ident}")
+
+
 class ResourcesRule(GnocchiRule):
     """gnocchi_resources_threshold: one metric of one resource."""
 
@@ -47,6 +55,14 @@ class ResourcesRule(GnocchiRule):
     metric = wsme.wsattr(wtypes.text, mandatory=True)
     resource_id = wsme.wsattr(wtypes.text, mandatory=True)
     resource_type = wsme.wsattr(wtypes.text, mandatory=True)
+
+    def validate_rule(self, ctx: RuleContext) -> None:
+        super().validate_rule(ctx)
+        assert ctx.gnocchi is not None
+        if ctx.caller.scope is not None and isinstance(self.resource_id, str) and \
+                isinstance(self.resource_type, str):
+            owner = ctx.gnocchi.resource_project(self.resource_type, self.resource_id)
+            check_owned(ctx, "resource", self.resource_id, owner)
 
 
 #: The methods Gnocchi 4.7.1's ``aggregate`` operation computes (with or without
@@ -74,6 +90,11 @@ class AggregationByMetricsRule(GnocchiRule):
     def validate_rule(self, ctx: RuleContext) -> None:
         super().validate_rule(ctx)
         check_aggregate_method(self.aggregation_method)
+        assert ctx.gnocchi is not None
+        if ctx.caller.scope is not None:
+            for metric in self.metrics or []:
+                if isinstance(metric, str):
+                    check_owned(ctx, "metric", metric, ctx.gnocchi.metric_project(metric))
 
 
 class AggregationByResourcesRule(GnocchiRule):
