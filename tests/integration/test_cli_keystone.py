@@ -90,3 +90,39 @@ def test_keystone_password_catalog_and_token(keystone: str, tmp_path: pathlib.Pa
             raise AssertionError("a bad token was accepted")
         except exc.Unauthorized as error:
             assert error.code == 401
+
+
+def test_tokens_without_a_project_scope_see_nothing(keystone: str,
+                                                    tmp_path: pathlib.Path) -> None:
+    """A domain-scoped and an unscoped token of a real Keystone name no project: their
+    calls are refused, never answered with every project's alarms (issue 13)."""
+    import requests
+    from keystoneauth1 import session as ka_session
+    from keystoneauth1.identity import v3
+
+    admin = session(keystone, "admin", "secret", "admin")
+    project = create(admin, "project", {"name": "green", "domain_id": "default"})
+    user = create(admin, "user", {"name": "green-user", "password": "pw",
+                                  "domain_id": "default"})
+    grant(admin, project, user, "member")
+    roles = {r["name"]: r["id"] for r in admin.get("/roles", **IDENTITY).json()["roles"]}
+    admin.put(f"/domains/default/users/{user}/roles/{roles['member']}", **IDENTITY)
+    with live.server(_config(tmp_path, keystone, "public")) as url:
+        green = client.Client("2", url, token=session(keystone, "green-user", "pw",
+                                                      "green").get_token())
+        green.expression_alarms.create("green-secret", "avg(cpu) > 1")
+        domain_token = ka_session.Session(auth=v3.Password(
+            auth_url=keystone, username="green-user", password="pw",
+            user_domain_id="default", domain_id="default")).get_token()
+        unscoped_token = ka_session.Session(auth=v3.Password(
+            auth_url=keystone, username="green-user", password="pw",
+            user_domain_id="default", unscoped=True)).get_token()
+        for token in (domain_token, unscoped_token):
+            for method, path in (("GET", "/v2/alarms"), ("POST", "/v2/query/alarms"),
+                                 ("POST", "/v2/query/alarms/history"),
+                                 ("GET", "/v2.0/alarms"),
+                                 ("GET", "/v2.0/notification-methods")):
+                answer = requests.request(method, url + path, json={}, timeout=30,
+                                          headers={"X-Auth-Token": token})
+                assert answer.status_code in (401, 403), (path, answer.text)
+                assert "green-secret" not in answer.text
