@@ -73,8 +73,11 @@ class SQLConnection(base.Connection):
 
     def create_alarm(self, alarm: Alarm, change: AlarmChange,
                      limits: base.AlarmLimits | None = None) -> Alarm:
+        limited = limits is not None and self._read(
+            lambda conn: quotas.applies(conn, alarm.project_id, alarm.user_id, limits))
+
         def work(conn: sa.Connection) -> Alarm:
-            if limits is not None:
+            if limits is not None and limited:
                 quotas.check(conn, alarm.project_id, alarm.user_id, limits)
             alarms.insert(conn, alarm)
             self._record(conn, change)

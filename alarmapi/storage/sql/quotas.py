@@ -38,7 +38,7 @@ def check(conn: sa.Connection, project_id: str | None, user_id: str | None,
           limits: AlarmLimits) -> None:
     """Raise QuotaExceeded when one more alarm would pass the user's or the project's
     limit; each count is one indexed COUNT."""
-    if project_id is not None:
+    if project_id is not None:  # first: MariaDB's snapshot starts at the first read
         lock_project(conn, project_id)
     if user_id is not None and limits.user >= 0:
         if alarms.count(conn, None, user_id) >= limits.user:
@@ -47,3 +47,12 @@ def check(conn: sa.Connection, project_id: str | None, user_id: str | None,
         limit = project_limit(conn, project_id, limits.project)
         if limit >= 0 and alarms.count(conn, project_id, None) >= limit:
             raise QuotaExceeded(user_id, project_id)
+
+
+def applies(conn: sa.Connection, project_id: str | None, user_id: str | None,
+            limits: AlarmLimits) -> bool:
+    """Whether any quota limits this create (read before its transaction: without one,
+    a create neither counts nor locks)."""
+    if user_id is not None and limits.user >= 0:
+        return True
+    return project_id is not None and project_limit(conn, project_id, limits.project) >= 0
