@@ -171,5 +171,6 @@ def _widen(result: HistoryFilter, offset: datetime.timedelta) -> None:
         if result.end is not None:
             result.end += offset
     except OverflowError as exc:
-        raise errors.InvalidInput("search_offset", offset, "the timestamp it widens falls "
-                                  "outside years 1 to 9999") from exc
+        minutes = int(offset.total_seconds() // 60)
+        raise errors.InvalidInput("search_offset", minutes, "the timestamp range it widens "
+                                  "falls outside years 1 to 9999") from exc
