@@ -142,15 +142,33 @@ class Notification:
     reason_data: dict[str, Any]
     actions: list[str]
     created_at: datetime.datetime
+    #: The alarm's type and description when it changed state (Alertmanager labels).
+    alarm_type: str = ""
+    description: str | None = None
 
 
-def actions_for(alarm: Alarm, state: str) -> list[str]:
-    """The action URLs an alarm runs on entering ``state`` (none while its actions
-    are disabled)."""
+#: Action schemes that hand the alarm to Prometheus Alertmanager as an alert.
+ALERTMANAGER_SCHEMES = ("alertmanager", "alertmanager+https")
+
+
+def is_alert_action(url: str) -> bool:
+    """Whether an action hands the alarm to Alertmanager (its alert lives while the
+    alarm is in alarm and is resolved when it leaves that state)."""
+    return url.partition("://")[0] in ALERTMANAGER_SCHEMES
+
+
+def actions_for(alarm: Alarm, state: str, previous: str | None = None) -> list[str]:
+    """The action URLs an alarm runs on entering ``state`` from ``previous`` (none
+    while its actions are disabled). Leaving alarm also runs the Alertmanager actions
+    of ``alarm_actions``: they resolve the alert they opened."""
     if not alarm.actions_enabled:
         return []
-    return {State.OK.value: alarm.ok_actions, State.ALARM.value: alarm.alarm_actions,
-            State.INSUFFICIENT_DATA.value: alarm.insufficient_data_actions}.get(state, [])
+    actions = list({State.OK.value: alarm.ok_actions, State.ALARM.value: alarm.alarm_actions,
+                    State.INSUFFICIENT_DATA.value: alarm.insufficient_data_actions
+                    }.get(state, []))
+    if previous == State.ALARM.value and state != State.ALARM.value:
+        actions += [a for a in alarm.alarm_actions if is_alert_action(a) and a not in actions]
+    return actions
 
 
 def etag(alarm: Alarm) -> str:

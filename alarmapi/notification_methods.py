@@ -21,6 +21,8 @@ class MethodType(enum.StrEnum):
     EMAIL = "EMAIL"
     WEBHOOK = "WEBHOOK"
     PAGERDUTY = "PAGERDUTY"
+    #: The address is an Alertmanager's http(s) URL; alarms become its alerts.
+    ALERTMANAGER = "ALERTMANAGER"
 
 
 @dataclasses.dataclass
@@ -81,11 +83,18 @@ def check(name: object, kind: object, address: object, period: object,
     number = _period(period, valid_periods)
     if method_type is MethodType.EMAIL and not is_email(address):
         raise InvalidMethod(f"Address {address} is not of correct format")
-    if method_type is MethodType.WEBHOOK:
+    if method_type in (MethodType.WEBHOOK, MethodType.ALERTMANAGER):
         _check_url(address)
     if method_type is not MethodType.WEBHOOK and number != 0:
         raise InvalidMethod("Period can only be set with webhooks")
     return name, method_type, address, number
+
+
+def alertmanager_action(address: str) -> str:
+    """The action of an ALERTMANAGER method: its http(s) URL as alertmanager(+https)."""
+    parts = urllib.parse.urlsplit(address)
+    scheme = "alertmanager+https" if parts.scheme == "https" else "alertmanager"
+    return urllib.parse.urlunsplit((scheme, parts.netloc, parts.path, "", ""))
 
 
 def _period(value: object, valid_periods: list[int]) -> int:

@@ -11,6 +11,9 @@ from alarmapi.client import exc
 from alarmapi.client import formatting as fmt
 from alarmapi.client.client import V2Client
 
+#: What a notification method's type may be.
+TYPE_HELP = "The notification type: EMAIL, WEBHOOK, PAGERDUTY or ALERTMANAGER."
+
 Command = Callable[[V2Client, argparse.Namespace], None]
 #: name -> the function (its ``arguments`` and docstring describe the command line).
 COMMANDS: dict[str, Command] = {}
@@ -216,7 +219,7 @@ def do_metric_statistics(c: V2Client, args: argparse.Namespace) -> None:
 # -- notification methods ------------------------------------------------------------
 
 @arg("name", metavar="<NOTIFICATION_NAME>", help="Name of the notification to create.")
-@arg("type", metavar="<TYPE>", help="The notification type: EMAIL, WEBHOOK or PAGERDUTY.")
+@arg("type", metavar="<TYPE>", help=TYPE_HELP)
 @arg("address", metavar="<ADDRESS>", help="The email address, URL or PagerDuty key.")
 @arg("--period", metavar="<PERIOD>", type=int,
      help="WEBHOOK only: re-send every PERIOD seconds while in alarm (0: once).")
@@ -253,7 +256,7 @@ def do_notification_delete(c: V2Client, args: argparse.Namespace) -> None:
 
 @arg("id", metavar="<NOTIFICATION_ID>", help="The ID of the notification.")
 @arg("name", metavar="<NOTIFICATION_NAME>", help="Name of the notification.")
-@arg("type", metavar="<TYPE>", help="The notification type: EMAIL, WEBHOOK or PAGERDUTY.")
+@arg("type", metavar="<TYPE>", help=TYPE_HELP)
 @arg("address", metavar="<ADDRESS>", help="The email address, URL or PagerDuty key.")
 @arg("--period", metavar="<PERIOD>", type=int, help="WEBHOOK only: re-send period.")
 @command("notification-update")

@@ -9,7 +9,7 @@ from alarmapi.client.base import Manager
 
 
 class NotificationsManager(Manager):
-    """Notification methods (EMAIL, WEBHOOK, PAGERDUTY)."""
+    """Notification methods (EMAIL, WEBHOOK, PAGERDUTY, ALERTMANAGER)."""
 
     path = "/v2.0/notification-methods"
 

@@ -58,6 +58,14 @@ OPTS = [
                default="https://events.pagerduty.com/v2/enqueue",
                help="PagerDuty Events API v2 endpoint PAGERDUTY notification methods "
                "send to."),
+    cfg.IntOpt("alertmanager_resend_interval", default=60, min=5, max=3600,
+               help="Seconds between the re-sends of a firing alert to Alertmanager while "
+               "its alarm stays in alarm; each alert is valid for four intervals, so it "
+               "resolves by itself if alarmapi stops sending."),
+    cfg.StrOpt("alertmanager_generator_url", default="",
+               help="The generatorURL of alerts sent to Alertmanager, with {alarm_id} "
+               "replaced by the alarm's id (for example the console's page of the "
+               "alarm); empty leaves it out."),
     cfg.IntOpt("delivery_time_to_live", default=30 * 86400, min=-1,
                help="Seconds notifications and the outcome of their deliveries are kept "
                "once every delivery is done (alarmapi-expirer removes them); -1 keeps "

@@ -216,10 +216,11 @@ class Evaluator:
                 {"state": transition.current, "transition_reason": transition.reason,
                  "previous_state": transition.previous, "reason_data": transition.reason_data},
                 user_id=NO_USER, project_id=alarm.project_id, timestamp=now)
-        actions = model.actions_for(alarm, transition.current)
+        actions = model.actions_for(alarm, transition.current, transition.previous)
         notification = model.Notification(
             alarm.alarm_id, alarm.project_id, alarm.name, alarm.severity, transition.previous,
             transition.current, transition.reason, transition.reason_data, actions, now,
+            alarm_type=alarm.type, description=alarm.description,
         ) if actions else None
         return StateChange(alarm, transition.current, transition.reason, now, change,
                            notification)

@@ -15,7 +15,7 @@ from stevedore import extension
 
 from alarmapi import notification_methods as methods
 from alarmapi.deliveries import Delivery, DeliveryStatus, DeliveryUpdate
-from alarmapi.model import State
+from alarmapi.model import State, is_alert_action
 from alarmapi.notification_methods import MethodType, NotificationMethod
 from alarmapi.notifier import pagerduty
 from alarmapi.notifier.base import Notifier, Outcome, Verdict
@@ -62,6 +62,8 @@ def method_action(method: NotificationMethod) -> str:
         return f"mailto:{method.address}"
     if method.type == MethodType.PAGERDUTY.value:
         return f"{pagerduty.SCHEME}:{urllib.parse.quote(method.address, safe='')}"
+    if method.type == MethodType.ALERTMANAGER.value:
+        return methods.alertmanager_action(method.address)
     return method.address
 
 
@@ -95,6 +97,8 @@ class Dispatcher:
                 return Route(delivery, outcome=Outcome.failed(
                     f"notification method {method_id} does not exist"))
             action, period = method_action(method), method.period
+        if is_alert_action(action):  # a firing alert is re-sent until resolved
+            period = self.conf.notifier.alertmanager_resend_interval
         parts = urllib.parse.urlsplit(action)
         notifier = self.notifiers.get(parts.scheme)
         if notifier is None:

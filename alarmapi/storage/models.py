@@ -217,6 +217,9 @@ class NotificationRow(Base):
     reason_data: Mapped[Any] = mapped_column(Json, nullable=False)
     actions: Mapped[Any] = mapped_column(Json, nullable=False)
     created_at: Mapped[datetime.datetime] = mapped_column(Timestamp, nullable=False)
+    alarm_type: Mapped[str] = mapped_column(sa.String(50), nullable=False, default="",
+                                            server_default="")
+    description: Mapped[str | None] = mapped_column(sa.Text)
 
     __table_args__ = (_index("alarm_notification", "alarm_id"),
                       _index("alarm_notification", "created_at"))

@@ -96,7 +96,8 @@ def test_paging_sorting_and_types(api: webtest.TestApp) -> None:
     assert [m["name"] for m in rest.json["elements"]] == ["a"]
     api.get(BASE, {"sort_by": "colour"}, headers=P1, status=422)
     types = api.get(f"{BASE}/types", headers=P1).json["elements"]
-    assert types == [{"type": "EMAIL"}, {"type": "WEBHOOK"}, {"type": "PAGERDUTY"}]
+    assert types == [{"type": "EMAIL"}, {"type": "WEBHOOK"}, {"type": "PAGERDUTY"},
+                     {"type": "ALERTMANAGER"}]
 
 
 def test_alarm_actions_naming_methods(api: webtest.TestApp) -> None:
@@ -133,3 +134,24 @@ def test_ipv4_embedded_in_ipv6_is_checked(api: webtest.TestApp, url: str) -> Non
                             headers={"X-Auth-Token": "p1"}, status=400).json
     assert "is in the denied network" in refused["description"]
     assert api.get("/v2/alarms", headers=user).json == []
+
+
+def test_alertmanager_actions_and_methods(api: webtest.TestApp) -> None:
+    user = {"X-User-Id": "u", "X-Project-Id": "p1", "X-Roles": "reader,member"}
+    body = {"name": "a", "type": "event", "event_rule": {},
+            "alarm_actions": ["alertmanager://127.0.0.1:9093", "alertmanager+https://am/x"]}
+    made = api.post_json("/v2/alarms", body, headers=user).json
+    assert made["alarm_actions"] == body["alarm_actions"]
+    for url in ("alertmanager://169.254.169.254", "alertmanager://[::169.254.169.254]:80"):
+        body["alarm_actions"] = [url]
+        refused = api.post_json("/v2/alarms", body, headers=user, status=400).json
+        assert "is in the denied network" in refused["error_message"]["faultstring"]
+    method = create(api, name="am", type="ALERTMANAGER", address="http://127.0.0.1:9093")
+    assert (method["type"], method["period"]) == ("ALERTMANAGER", 0)
+    refused = api.post_json("/v2.0/notification-methods", {
+        "name": "bad", "type": "ALERTMANAGER", "address": "http://169.254.169.254/"},
+        headers={"X-Auth-Token": "p1"}, status=400).json
+    assert "denied network" in refused["description"]
+    types = api.get("/v2.0/notification-methods/types", headers={"X-Auth-Token": "p1"}).json
+    assert {"type": "ALERTMANAGER"} in types["elements"]
+    assert api.get("/v2/capabilities").json["api"]["alarms:actions:alertmanager"] is True

@@ -8,11 +8,12 @@ import urllib.parse
 
 from alarmapi import destinations, errors
 from alarmapi import notification_methods as methods
+from alarmapi.model import ALERTMANAGER_SCHEMES
 from alarmapi.storage.base import NotificationMethodStore
 
 #: Schemes whose host the notifier connects to.
-NETWORK_SCHEMES = ("http", "https", "trust+http", "trust+https")
-_DEFAULT_PORTS = {"http": 80, "https": 443}
+NETWORK_SCHEMES = ("http", "https", "trust+http", "trust+https", *ALERTMANAGER_SCHEMES)
+_DEFAULT_PORTS = {"http": 80, "https": 443, **dict.fromkeys(ALERTMANAGER_SCHEMES, 9093)}
 
 
 @dataclasses.dataclass

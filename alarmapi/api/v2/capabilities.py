@@ -33,6 +33,8 @@ EXTENSIONS = {
     "alarms:threshold:statistic:last": True,
     # GET /v2/alarms/{id} answers an ETag; PUT honours If-Match (412 on a stale one).
     "alarms:put:if_match": True,
+    # alertmanager(+https):// actions and ALERTMANAGER methods: alarms as Alertmanager alerts.
+    "alarms:actions:alertmanager": True,
 }
 
 

@@ -41,7 +41,7 @@ def _checked(ctx: Any, body: dict[str, Any]) -> tuple[str, str, str, int]:
             ctx.services.conf.notifier.valid_notification_periods)
     except InvalidMethod as exc:
         raise MetricsError(str(exc), 400) from exc
-    if kind is methods.MethodType.WEBHOOK:
+    if kind in (methods.MethodType.WEBHOOK, methods.MethodType.ALERTMANAGER):
         reason = ctx.services.action_rules.refusal(address)
         if reason is not None:
             raise MetricsError(f"Address {address} is not allowed: {reason}", 400)
