@@ -19,6 +19,8 @@ class DeliveryStatus(enum.StrEnum):
     DELIVERED = "delivered"
     FAILED = "failed"
     CANCELLED = "cancelled"
+    #: Not sent: the alarm matched an active silence (see alarmapi.silences).
+    SILENCED = "silenced"
 
 
 @dataclasses.dataclass

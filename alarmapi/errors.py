@@ -76,6 +76,16 @@ class AlarmNotFound(ClientError):
         self.alarm_id = alarm_id
 
 
+class SilenceNotFound(ClientError):
+    """No silence with that id is visible to the caller."""
+
+    status = 404
+
+    def __init__(self, silence_id: str) -> None:
+        super().__init__(f"Silence {silence_id} not found")
+        self.silence_id = silence_id
+
+
 class StateConflict(ClientError):
     """A compare-and-swap state change lost the race."""
 

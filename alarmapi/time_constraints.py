@@ -43,16 +43,28 @@ def is_active(constraint: Mapping[str, Any], now: datetime.datetime) -> bool:
     The last start at or before ``now`` is found in the constraint's own time zone,
     so a ``0 8 * * *`` constraint starts at 08:00 local time on both sides of DST.
     """
-    tz = load_timezone(constraint.get("timezone") or "")
     if now.tzinfo is None:
         now = now.replace(tzinfo=datetime.UTC)
-    local_now = now.astimezone(tz)
+    start = _last_start(constraint, now)
+    elapsed = (now - start).total_seconds()
+    return 0 <= elapsed <= int(constraint["duration"])
+
+
+def _last_start(constraint: Mapping[str, Any], now: datetime.datetime) -> datetime.datetime:
+    """The constraint's last start at or before the aware ``now`` (aware, local)."""
+    local_now = now.astimezone(load_timezone(constraint.get("timezone") or ""))
     # croniter's get_prev is strictly before its base: step a second ahead so a
     # start that falls exactly on ``now`` counts.
     base = local_now + datetime.timedelta(seconds=1)
-    start = croniter.croniter(constraint["start"], base).get_prev(datetime.datetime)
-    elapsed = (local_now - start).total_seconds()
-    return 0 <= elapsed <= int(constraint["duration"])
+    start: datetime.datetime = croniter.croniter(constraint["start"], base).get_prev(
+        datetime.datetime)
+    return start
+
+
+def last_start(constraint: Mapping[str, Any], now: datetime.datetime) -> datetime.datetime:
+    """The constraint's last start at or before naive-UTC ``now``, as naive UTC."""
+    start = _last_start(constraint, now.replace(tzinfo=datetime.UTC))
+    return start.astimezone(datetime.UTC).replace(tzinfo=None)
 
 
 def any_active(constraints: Iterable[Mapping[str, Any]], now: datetime.datetime) -> bool:

@@ -84,6 +84,10 @@ _RULES = [
          "method.", "PUT", "/v2.0/notification-methods/{notification_method_id}"),
     _api("notification_methods:delete", MEMBER_OR_ADMIN, "Delete a notification method.",
          "DELETE", "/v2.0/notification-methods/{notification_method_id}"),
+    _api("silences:get", READER_OR_ADMIN, "List or show silences.", "GET", "/v2/silences"),
+    _api("silences:create", MEMBER_OR_ADMIN, "Create a silence.", "POST", "/v2/silences"),
+    _api("silences:delete", MEMBER_OR_ADMIN, "Expire a silence.", "DELETE",
+         "/v2/silences/{silence_id}"),
     _api("alarm_deliveries", READER_OR_ADMIN, "Get the deliveries of an alarm's "
          "notifications.", "GET", "/v2/alarms/{alarm_id}/deliveries"),
 ]

@@ -45,7 +45,8 @@ def build_service(conf: Any, storage: Connection | None = None,
     storage = storage or get_connection(conf.database.connection)
     notifiers = load_notifiers(conf, build_http_client(conf))
     return NotifierService(conf, storage.outbox,
-                           Dispatcher(conf, notifiers, storage.methods.get_many), clock)
+                           Dispatcher(conf, notifiers, storage.methods.get_many,
+                                      find_silences=storage.silences.active), clock)
 
 
 def main(argv: list[str] | None = None) -> int:

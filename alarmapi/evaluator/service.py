@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from alarmapi import history, model, rule_types, time_constraints
+from alarmapi import history, model, rule_types, silences, time_constraints
 from alarmapi.evaluator import composite, threshold
 from alarmapi.evaluator.gnocchi import GnocchiSource
 from alarmapi.evaluator.outcome import Evaluation, Transition, decide
@@ -116,20 +116,23 @@ class Evaluator:
             [a for a in due if a.type == rule_types.THRESHOLD], now)
         if self.gnocchi is not None:
             self.gnocchi.prefetch(self._gnocchi_leaves(due), now)
-        changes = []
+        transitions = []
         for alarm in due:
             try:
                 verdict = verdicts.get(alarm.alarm_id) or self._verdict(alarm, now)
                 report.evaluated += 1
                 transition = decide(alarm.state, verdict, alarm.repeat_actions)
                 if transition is not None:
-                    changes.append(self._state_change(alarm, transition, now))
+                    transitions.append((alarm, transition))
             except UnusableRule as exc:  # stored before its shape was checked
                 report.failed += 1
                 LOG.warning("alarm %s cannot be evaluated: %s", alarm.alarm_id, exc.message)
             except Exception:  # one bad alarm never stops a cycle
                 report.failed += 1
                 LOG.exception("evaluation of alarm %s failed", alarm.alarm_id)
+        silencing = self._silences([a for a, _ in transitions], now)
+        changes = [self._state_change(alarm, transition, now, silencing(alarm))
+                   for alarm, transition in transitions]
         self._persist_all(changes, report)
         self.storage.mark_evaluated([a.alarm_id for a in due], now)
 
@@ -151,6 +154,17 @@ class Evaluator:
                                   change.alarm.alarm_id)
         report.transitions += sum(results)
         report.lost_races += len(results) - sum(results)
+        for change, recorded in zip(changes, results, strict=False):
+            if recorded and change.state == model.State.OK.value:
+                self._end_resolved_silences(change.alarm, change.when)
+
+    def _end_resolved_silences(self, alarm: model.Alarm, when: datetime.datetime) -> None:
+        """Back to ok: the expire-on-resolve silences (acknowledgements) of it end."""
+        fields = silences.alarm_fields(alarm.alarm_id, alarm.name, alarm.severity, alarm.type)
+        try:
+            self.storage.silences.resolve(alarm.project_id, fields, when)
+        except Exception:  # the transition stands; the silence ends at its own time
+            LOG.exception("ending the silences resolved by alarm %s failed", alarm.alarm_id)
 
     @staticmethod
     def _gnocchi_leaves(alarms: list[model.Alarm]) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -203,8 +217,29 @@ class Evaluator:
         # Without a Gnocchi (or for prometheus leaves): no verdict, the state stays.
         return Evaluation(None, f"{rule.get('type')} rules cannot be evaluated here", {})
 
+    def _silences(self, alarms: list[model.Alarm], now: datetime.datetime
+                  ) -> Callable[[model.Alarm], str | None]:
+        """Which active silence (by id) holds each alarm's notifications back: one read
+        for a batch's transitions, none without transitions."""
+        if not alarms:
+            return lambda alarm: None
+        try:
+            active = self.storage.silences.active(
+                sorted({a.project_id for a in alarms}, key=lambda p: p or ""), now)
+        except Exception:  # the notifier decides again when it delivers
+            LOG.exception("reading the active silences failed")
+            return lambda alarm: None
+
+        def silenced_by(alarm: model.Alarm) -> str | None:
+            fields = silences.alarm_fields(alarm.alarm_id, alarm.name, alarm.severity,
+                                           alarm.type)
+            held = silences.silencing(active.get(alarm.project_id, []), fields, now)
+            return held[0].id if held is not None else None
+
+        return silenced_by
+
     def _state_change(self, alarm: model.Alarm, transition: Transition,
-                      now: datetime.datetime) -> StateChange:
+                      now: datetime.datetime, silenced_by: str | None = None) -> StateChange:
         # Never stamped before the state it leaves (set by hand after the cycle began),
         # so history in time order is a chain of states.
         now = max(now, alarm.state_timestamp + datetime.timedelta(microseconds=1))
@@ -214,7 +249,8 @@ class Evaluator:
                 dataclasses.replace(alarm, state=transition.current),
                 model.ChangeType.STATE_TRANSITION,
                 {"state": transition.current, "transition_reason": transition.reason,
-                 "previous_state": transition.previous, "reason_data": transition.reason_data},
+                 "previous_state": transition.previous, "reason_data": transition.reason_data,
+                 **({"silenced_by": silenced_by} if silenced_by else {})},
                 user_id=NO_USER, project_id=alarm.project_id, timestamp=now)
         actions = model.actions_for(alarm, transition.current, transition.previous)
         notification = model.Notification(

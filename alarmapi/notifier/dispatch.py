@@ -14,15 +14,19 @@ from oslo_config import cfg
 from stevedore import extension
 
 from alarmapi import notification_methods as methods
+from alarmapi import silences
 from alarmapi.deliveries import Delivery, DeliveryStatus, DeliveryUpdate
 from alarmapi.model import State, is_alert_action
 from alarmapi.notification_methods import MethodType, NotificationMethod
 from alarmapi.notifier import pagerduty
 from alarmapi.notifier.base import Notifier, Outcome, Verdict
 from alarmapi.notifier.http_client import HTTPClient
+from alarmapi.silences import Silence
 
 LOG = logging.getLogger(__name__)
 NAMESPACE = "alarmapi.notifier"
+#: The active silences of some projects at a moment (SilenceStore.active).
+FindSilences = Callable[[list[str | None], datetime.datetime], dict[str | None, list[Silence]]]
 
 
 @dataclasses.dataclass
@@ -36,6 +40,8 @@ class Route:
     period: int = 0
     outcome: Outcome | None = None
     cancelled: bool = False
+    #: The silence that holds this delivery back, and when it ends.
+    silenced: tuple[str, datetime.datetime] | None = None
 
     def attempt(self) -> Outcome:
         """Make the attempt (or return the known outcome); never raises."""
@@ -72,17 +78,46 @@ class Dispatcher:
 
     def __init__(self, conf: cfg.ConfigOpts, notifiers: dict[str, Notifier],
                  find_methods: Callable[[list[str]], dict[str, NotificationMethod]],
-                 jitter: Callable[[], float] = lambda: random.uniform(0.8, 1.0)) -> None:
+                 jitter: Callable[[], float] = lambda: random.uniform(0.8, 1.0), *,
+                 find_silences: FindSilences = lambda projects, now: {}) -> None:
         self.conf = conf
         self.notifiers = notifiers
         self.find_methods = find_methods
+        self.find_silences = find_silences
         self.jitter = jitter
 
-    def routes(self, deliveries: list[Delivery]) -> list[Route]:
-        """Where each delivery goes (notification methods looked up in one call)."""
+    def routes(self, deliveries: list[Delivery], now: datetime.datetime | None = None
+               ) -> list[Route]:
+        """Where each delivery goes (notification methods and the active silences of
+        their projects looked up in one call each)."""
         wanted = [m for m in (methods.method_id(d.action) for d in deliveries) if m]
         found = self.find_methods(wanted) if wanted else {}
-        return [self._route(d, found) for d in deliveries]
+        routes = [self._route(d, found) for d in deliveries]
+        if now is not None and deliveries:
+            projects = sorted({d.notification.project_id for d in deliveries},
+                              key=lambda p: p or "")
+            self._silence(routes, self.find_silences(projects, now), now)
+        return routes
+
+    @staticmethod
+    def _silence(routes: list[Route], active: dict[str | None, list[Silence]],
+                 now: datetime.datetime) -> None:
+        """Hold back the deliveries of alarms that an active silence matches."""
+        for route in routes:
+            if route.outcome is not None:
+                continue
+            n = route.delivery.notification
+            fields = silences.alarm_fields(n.alarm_id, n.alarm_name, n.severity, n.alarm_type)
+            candidates = active.get(n.project_id, [])
+            if n.current == State.OK.value:  # the ok that ends an acknowledgement is sent
+                candidates = [s for s in candidates if not s.expire_on_resolve]
+            held = silences.silencing(candidates, fields, now)
+            if held is not None:
+                silence, until = held
+                shown = "until resolved" if until == datetime.datetime.max else \
+                    f"until {until.isoformat()}"
+                route.silenced = (silence.id, until)
+                route.outcome = Outcome.failed(f"silenced by {silence.id} {shown}")
 
     def _route(self, delivery: Delivery, found: dict[str, NotificationMethod]) -> Route:
         if delivery.repeat and not delivery.still_current():
@@ -112,6 +147,14 @@ class Dispatcher:
         tries = f"{d.attempts} attempt{'s' if d.attempts != 1 else ''}"
         if route.cancelled:
             return DeliveryUpdate(d.id, d.claim, DeliveryStatus.CANCELLED, outcome.detail)
+        if route.silenced is not None:
+            # Still in alarm when the silence ends: the current state is sent once then
+            # (a repeat is only sent while the alarm stays in the state it announced).
+            until = route.silenced[1]
+            resume = until if d.notification.current == State.ALARM.value and \
+                until != datetime.datetime.max else None
+            return DeliveryUpdate(d.id, d.claim, DeliveryStatus.SILENCED, outcome.detail,
+                                  repeat_at=resume)
         if outcome.verdict is Verdict.RETRY and d.attempts < self.conf.notifier.max_attempts:
             wait = self.backoff(d.attempts, outcome.retry_after)
             at = now + datetime.timedelta(seconds=wait)

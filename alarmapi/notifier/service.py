@@ -38,6 +38,7 @@ class Totals:
     retried: int = 0
     failed: int = 0
     cancelled: int = 0
+    silenced: int = 0
 
 
 class NotifierService:
@@ -65,7 +66,7 @@ class NotifierService:
         lease = now + datetime.timedelta(seconds=self.conf.notifier.lease)
         deliveries = self.outbox.claim(limit, now, lease)
         self.totals.claimed += len(deliveries)
-        return self.dispatcher.routes(deliveries)
+        return self.dispatcher.routes(deliveries, now)
 
     def _attempt(self, route: Route) -> DeliveryUpdate:
         outcome = route.attempt()
@@ -73,7 +74,8 @@ class NotifierService:
 
     def _count(self, update: DeliveryUpdate) -> None:
         counters = {DeliveryStatus.DELIVERED: "delivered", DeliveryStatus.PENDING: "retried",
-                    DeliveryStatus.FAILED: "failed", DeliveryStatus.CANCELLED: "cancelled"}
+                    DeliveryStatus.FAILED: "failed", DeliveryStatus.CANCELLED: "cancelled",
+                    DeliveryStatus.SILENCED: "silenced"}
         name = counters[update.status]
         setattr(self.totals, name, getattr(self.totals, name) + 1)
         if update.status is DeliveryStatus.FAILED:

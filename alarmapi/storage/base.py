@@ -5,7 +5,7 @@ from __future__ import annotations
 import abc
 import dataclasses
 import datetime
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
 from alarmapi.deliveries import Delivery, DeliveryRecord, DeliveryUpdate
@@ -13,6 +13,7 @@ from alarmapi.metrics.model import Measurement, MetricQuery, StatisticsRow
 from alarmapi.metrics.windows import ThresholdWindow
 from alarmapi.model import Alarm, AlarmChange, Notification
 from alarmapi.notification_methods import NotificationMethod
+from alarmapi.silences import Silence
 
 #: Sort keys ``GET /v2/alarms`` accepts (Aodh's list).
 ALARM_SORT_KEYS = (
@@ -171,6 +172,26 @@ class NotificationMethodStore(Protocol):
     def delete(self, method_id: str, project_id: str) -> bool: ...
 
 
+class SilenceStore(Protocol):
+    """Projects' silences (see alarmapi.storage.sql.silences)."""
+
+    def create(self, silence: Silence) -> Silence: ...
+
+    def get(self, silence_id: str, project_id: str | None) -> Silence | None: ...
+
+    def find(self, project_id: str | None, now: datetime.datetime, expired: bool,
+             limit: int) -> list[Silence]: ...
+
+    def expire(self, silence_id: str, project_id: str | None, now: datetime.datetime
+               ) -> bool: ...
+
+    def active(self, project_ids: list[str | None], now: datetime.datetime
+               ) -> dict[str | None, list[Silence]]: ...
+
+    def resolve(self, project_id: str | None, fields: Mapping[str, str | None],
+                now: datetime.datetime) -> int: ...
+
+
 @dataclasses.dataclass
 class StateChange:
     """A state compare-and-swapped from ``alarm.state``, with its history record and
@@ -197,6 +218,8 @@ class Connection(abc.ABC):
     outbox: Outbox
     #: Projects' notification methods.
     methods: NotificationMethodStore
+    #: Projects' silences.
+    silences: SilenceStore
 
     @abc.abstractmethod
     def upgrade(self) -> None:

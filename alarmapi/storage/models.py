@@ -294,3 +294,25 @@ class MetricSignalRow(Base):
 
 
 signal_table = cast(sa.Table, MetricSignalRow.__table__)
+
+
+class SilenceRow(Base):
+    """A project's silence (see alarmapi.silences)."""
+
+    __tablename__ = "alarm_silence"
+
+    id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
+    project_id: Mapped[str | None] = mapped_column(sa.String(128))
+    matchers: Mapped[Any] = mapped_column(Json, nullable=False)
+    starts_at: Mapped[datetime.datetime] = mapped_column(Timestamp, nullable=False)
+    ends_at: Mapped[datetime.datetime | None] = mapped_column(Timestamp)
+    recurrence: Mapped[Any] = mapped_column(Json)
+    comment: Mapped[str] = mapped_column(sa.Text, nullable=False)
+    created_by: Mapped[str | None] = mapped_column(sa.String(128))
+    created_at: Mapped[datetime.datetime] = mapped_column(Timestamp, nullable=False)
+    expire_on_resolve: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=False)
+
+    __table_args__ = (_index("alarm_silence", "project_id", "ends_at"),)
+
+
+silence_table = cast(sa.Table, SilenceRow.__table__)

@@ -32,7 +32,7 @@ NO_PROJECT = {"X-User-Id": "nobody", "X-Roles": "reader,member"}
 #: Strings and numbers only the victim's data holds (the metric and dimension names are
 #: aimed at, so the intruder may well use them in its own alarms; their value is not).
 SECRETS = ("secret-alarm-name", "secret description", "secret@victim.example", "31337.25",
-           "secret-method")
+           "secret-method", "secret-silence-comment")
 SETTINGS = settings(max_examples=int(os.environ.get("ISOLATION_EXAMPLES", "150")), deadline=None,
                     derandomize=not os.environ.get("ISOLATION_EXAMPLES"),
                     suppress_health_check=[HealthCheck.function_scoped_fixture,
@@ -59,7 +59,11 @@ def _victim_data(api: webtest.TestApp) -> dict[str, str]:
         "name": "secret-alarm-name", "expression": "avg(secret-meter) > 1"},
         headers=VICTIM_TOKEN).json["id"]
     api.put_json(f"/v2/alarms/{threshold}/state", "alarm", headers=VICTIM)
-    return {"threshold": threshold, "expression": expression, "method": method}
+    silence = api.post_json("/v2/silences", {"alarm_id": threshold,
+                                             "comment": "secret-silence-comment"},
+                            headers=VICTIM).json["id"]
+    return {"threshold": threshold, "expression": expression, "method": method,
+            "silence": silence}
 
 
 def _snapshot(api: webtest.TestApp, ids: dict[str, str]) -> Any:
@@ -67,7 +71,8 @@ def _snapshot(api: webtest.TestApp, ids: dict[str, str]) -> Any:
     history = api.get(f"/v2/alarms/{ids['threshold']}/history", headers=VICTIM).json
     method = api.get(f"/v2.0/notification-methods/{ids['method']}", headers=VICTIM_TOKEN).json
     quotas = api.get("/v2/quotas?project_id=victim", headers=ADMIN).json
-    return alarms, history, method, quotas
+    silences = api.get("/v2/silences?expired=true", headers=VICTIM).json
+    return alarms, history, method, quotas, silences
 
 
 @pytest.fixture(scope="module", params=databases.BACKENDS)
@@ -113,9 +118,11 @@ PATHS = [
     ("PUT", "/v2.0/alarms/{expression}"), ("PATCH", "/v2.0/alarms/{expression}"),
     ("DELETE", "/v2.0/alarms/{expression}"),
     ("GET", "/v2.0/alarms/{expression}/state-history"), ("GET", "/v2.0/alarms/state-history"),
+    ("GET", "/v2/silences"), ("POST", "/v2/silences"), ("GET", "/v2/silences/{silence}"),
+    ("DELETE", "/v2/silences/{silence}"),
 ]
 # Values aimed at the victim: its project, ids, metric and dimension.
-aimed = st.sampled_from(["victim", "{threshold}", "{expression}", "{method}",
+aimed = st.sampled_from(["victim", "{threshold}", "{expression}", "{method}", "{silence}",
                          "secret-meter", "secret-dim-value", "true", "intruder", ""])
 PARAMS = ["q.field", "q.value", "q.op", "marker", "project_id", "tenant_id", "name",
           "metric_name", "dimensions", "dimension_name", "statistics", "start_time",
@@ -151,6 +158,11 @@ bodies = st.one_of(
     st.just({"name": "secret-meter", "dimensions": {}, "timestamp": NOW_MS, "value": 1,
              "tenant_id": "victim"}),
     st.just("ok"),
+    st.fixed_dictionaries({"alarm_id": aimed}, optional={"project_id": aimed}),
+    st.fixed_dictionaries({"matchers": st.lists(st.fixed_dictionaries({
+        "field": st.sampled_from(["alarm_id", "name"]), "value": aimed}), min_size=1,
+        max_size=2), "ends_at": st.just("2999-01-01T00:00:00")},
+        optional={"project_id": aimed}),
 )
 callers = st.sampled_from([(INTRUDER, INTRUDER_TOKEN), (NO_PROJECT, NO_PROJECT)])
 

@@ -35,6 +35,8 @@ EXTENSIONS = {
     "alarms:put:if_match": True,
     # alertmanager(+https):// actions and ALERTMANAGER methods: alarms as Alertmanager alerts.
     "alarms:actions:alertmanager": True,
+    # /v2/silences: deliveries of matching alarms held back (fixed, recurring, until ok).
+    "alarms:silences": True,
 }
 
 

@@ -7,6 +7,7 @@ from alarmapi.api.v2.capabilities import CapabilitiesController
 from alarmapi.api.v2.complex_query import QueryController
 from alarmapi.api.v2.metrics import MetricsController
 from alarmapi.api.v2.quotas import QuotasController
+from alarmapi.api.v2.silences import SilencesController
 
 
 class V2Controller:
@@ -17,3 +18,4 @@ class V2Controller:
     capabilities = CapabilitiesController()
     quotas = QuotasController()
     metrics = MetricsController()
+    silences = SilencesController()

@@ -21,6 +21,7 @@ from alarmapi.storage.sql import alarms, complex_query, engine, ordering, quotas
 from alarmapi.storage.sql.methods import SQLNotificationMethods
 from alarmapi.storage.sql.metrics import SQLMetricStore
 from alarmapi.storage.sql.outbox import SQLOutbox
+from alarmapi.storage.sql.silences import SQLSilences
 
 T = TypeVar("T")
 _HISTORY_DEFAULT_SORT = (base.SortKey("timestamp", "desc"),)
@@ -46,6 +47,7 @@ class SQLConnection(base.Connection):
         self.metrics = SQLMetricStore(self.engine, self.reader)
         self.outbox = SQLOutbox(self.engine, self.reader)
         self.methods = SQLNotificationMethods(self.engine, self.reader)
+        self.silences = SQLSilences(self.engine, self.reader)
 
     def _read(self, work: Callable[[sa.Connection], T]) -> T:
         return engine.run(self.reader.connect, work)

@@ -1,0 +1,100 @@
+"""Silences on SQL."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+
+import sqlalchemy as sa
+
+from alarmapi.silences import Matcher, Silence
+from alarmapi.storage.models import silence_table
+from alarmapi.storage.sql import engine as engines
+
+T = TypeVar("T")
+_S = silence_table.c
+
+
+def _silence(row: Any) -> Silence:
+    values = dict(row._mapping)
+    values["matchers"] = [Matcher(**m) for m in values["matchers"]]
+    return Silence(**values)
+
+
+def _values(silence: Silence) -> dict[str, Any]:
+    values = dataclasses.asdict(silence)
+    values["matchers"] = [dataclasses.asdict(m) for m in silence.matchers]
+    return values
+
+
+def _scoped(stmt: Any, project_id: str | None) -> Any:
+    return stmt if project_id is None else stmt.where(_S.project_id == project_id)
+
+
+class SQLSilences:
+    """Projects' silences."""
+
+    def __init__(self, engine: sa.Engine, reader: sa.Engine) -> None:
+        self.engine = engine
+        self.reader = reader
+
+    def _write(self, work: Callable[[sa.Connection], T]) -> T:
+        return engines.run(self.engine.begin, work)
+
+    def _read(self, work: Callable[[sa.Connection], T]) -> T:
+        return engines.run(self.reader.connect, work)
+
+    def create(self, silence: Silence) -> Silence:
+        """Store a new silence."""
+        self._write(lambda conn: conn.execute(silence_table.insert().values(
+            **_values(silence))))
+        return silence
+
+    def get(self, silence_id: str, project_id: str | None) -> Silence | None:
+        """One silence (of ``project_id`` unless None)."""
+        stmt = _scoped(sa.select(silence_table).where(_S.id == silence_id), project_id)
+        row = self._read(lambda conn: conn.execute(stmt).first())
+        return _silence(row) if row is not None else None
+
+    def find(self, project_id: str | None, now: datetime.datetime, expired: bool,
+             limit: int) -> list[Silence]:
+        """Silences (of ``project_id`` unless None), newest first; ended ones too
+        with ``expired``."""
+        stmt = _scoped(sa.select(silence_table), project_id)
+        if not expired:
+            stmt = stmt.where(sa.or_(_S.ends_at.is_(None), _S.ends_at > now))
+        stmt = stmt.order_by(_S.created_at.desc(), _S.id).limit(limit)
+        return self._read(lambda conn: [_silence(r) for r in conn.execute(stmt)])
+
+    def expire(self, silence_id: str, project_id: str | None, now: datetime.datetime
+               ) -> bool:
+        """End a silence now; False when it does not exist (in the project)."""
+        stmt = _scoped(silence_table.update().where(_S.id == silence_id), project_id)
+        return self._write(lambda conn: conn.execute(stmt.values(ends_at=now)).rowcount > 0)
+
+    def active(self, project_ids: list[str | None], now: datetime.datetime
+               ) -> dict[str | None, list[Silence]]:
+        """The silences of these projects that have begun and not ended, by project."""
+        wanted = [p for p in project_ids if p is not None]
+        condition: sa.ColumnElement[bool] = _S.project_id.in_(wanted) if wanted else \
+            sa.false()
+        if None in project_ids:
+            condition = sa.or_(condition, _S.project_id.is_(None))
+        stmt = sa.select(silence_table).where(
+            condition, _S.starts_at <= now, sa.or_(_S.ends_at.is_(None), _S.ends_at > now))
+        found: dict[str | None, list[Silence]] = {p: [] for p in project_ids}
+        for row in self._read(lambda conn: list(conn.execute(stmt))):
+            found.setdefault(row.project_id, []).append(_silence(row))
+        return found
+
+    def resolve(self, project_id: str | None, fields: Mapping[str, str | None],
+                now: datetime.datetime) -> int:
+        """End the expire-on-resolve silences that silence an alarm now back to ok."""
+        candidates = self.active([project_id], now).get(project_id, [])
+        ended = [s.id for s in candidates if s.expire_on_resolve and s.matches(fields)]
+        if not ended:
+            return 0
+        return self._write(lambda conn: conn.execute(silence_table.update().where(
+            _S.id.in_(ended)).values(ends_at=now)).rowcount)

@@ -1,0 +1,140 @@
+"""Native silences (/v2/silences) on every backend: the API, projects kept apart, bad
+input, deliveries held back while silenced and sent once when the silence ends,
+acknowledgements ending when the alarm returns to ok."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import pytest
+import webtest
+
+from alarmapi import model
+from alarmapi.evaluator.service import Evaluator
+from alarmapi.storage.sql import SQLConnection
+from tests.conftest import ADMIN, USER_A, USER_B, make_api
+from tests.functional.test_notifier import Rig
+from tests.receivers import http_receiver
+
+BASE = "/v2/silences"
+
+
+def _later(minutes: int) -> str:
+    return (model.utcnow() + datetime.timedelta(minutes=minutes)).isoformat()
+
+
+@pytest.fixture
+def api(storage: SQLConnection) -> webtest.TestApp:
+    return make_api(storage.url)[0]
+
+
+def test_lifecycle_and_projects_apart(api: webtest.TestApp) -> None:
+    made = api.post_json(BASE, {"matchers": [{"field": "name", "op": "=~", "value": "web-.*"}],
+                                "ends_at": _later(60), "comment": "deploy"},
+                         headers=USER_A, status=201)
+    silence = made.json
+    assert made.headers["Location"].endswith(f"{BASE}/{silence['id']}")
+    assert (silence["status"], silence["project_id"], silence["created_by"]) == (
+        "active", "proj-a", "user-a")
+    assert silence["matchers"] == [{"field": "name", "op": "=~", "value": "web-.*"}]
+    assert [s["id"] for s in api.get(BASE, headers=USER_A).json] == [silence["id"]]
+    # Another project sees nothing and cannot expire it; unknown and foreign alike.
+    assert api.get(BASE, headers=USER_B).json == []
+    for method in ("GET", "DELETE"):
+        foreign = api.request(f"{BASE}/{silence['id']}", method=method, headers=USER_B,
+                              expect_errors=True)
+        unknown = api.request(f"{BASE}/nope", method=method, headers=USER_B,
+                              expect_errors=True)
+        assert foreign.status_int == unknown.status_int == 404
+    assert api.get(f"{BASE}/{silence['id']}", headers=ADMIN).json["id"] == silence["id"]
+    api.delete(f"{BASE}/{silence['id']}", headers=USER_A, status=204)
+    assert api.get(BASE, headers=USER_A).json == []
+    expired = api.get(BASE, params={"expired": "true"}, headers=USER_A).json
+    assert [s["status"] for s in expired] == ["expired"]
+    assert api.get("/v2/capabilities").json["api"]["alarms:silences"] is True
+
+
+@pytest.mark.parametrize(("body", "field"), [
+    ({"ends_at": "2999-01-01T00:00:00"}, "matchers"),
+    ({"matchers": [{"field": "colour", "value": "x"}], "ends_at": "2999-01-01T00:00:00"},
+     "matchers[0].field"),
+    ({"matchers": [{"field": "name", "op": "~~", "value": "x"}],
+      "ends_at": "2999-01-01T00:00:00"}, "matchers[0].op"),
+    ({"matchers": [{"field": "name", "op": "=~", "value": "("}],
+      "ends_at": "2999-01-01T00:00:00"}, "matchers[0].value"),
+    ({"matchers": [{"field": "name", "value": "x"}]}, "ends_at"),
+    ({"matchers": [{"field": "name", "value": "x"}], "starts_at": "2999-01-02T00:00:00",
+      "ends_at": "2999-01-01T00:00:00"}, "ends_at"),
+    ({"matchers": [{"field": "name", "value": "x"}],
+      "recurrence": {"start": "not cron", "duration": 60}}, "recurrence"),
+    ({"matchers": [{"field": "name", "value": "x"}],
+      "recurrence": {"start": "0 2 * * *", "duration": 0}}, "recurrence.duration"),
+    ({"matchers": [{"field": "name", "value": "x"}], "project_id": "proj-b",
+      "ends_at": "2999-01-01T00:00:00"}, "proj-b"),
+])
+def test_bad_input(api: webtest.TestApp, body: dict[str, Any], field: str) -> None:
+    response = api.post_json(BASE, body, headers=USER_A, expect_errors=True)
+    assert response.status_int in (400, 401), response.text
+    assert field in response.json["error_message"]["faultstring"]
+    assert api.get(BASE, params={"expired": "true"}, headers=USER_A).json == []
+
+
+def test_silenced_deliveries_are_held_and_sent_once_when_the_silence_ends(
+        storage: SQLConnection) -> None:
+    with http_receiver() as receiver:
+        rig = Rig(storage)
+        alarm = rig.alarm([receiver.url + "/hook"])
+        other = rig.alarm([receiver.url + "/other"])
+        rig.api.post_json(BASE, {"matchers": [{"field": "alarm_id", "value": alarm.alarm_id}],
+                                 "ends_at": _later(10)}, headers={
+            "X-User-Id": "u1", "X-Project-Id": "p1", "X-Roles": "reader,member"}, status=201)
+        rig.transition(alarm, "alarm")
+        rig.transition(other, "alarm")
+        assert rig.service.run_once() == 2
+        assert [r.path for r in receiver.wait_for(1)] == ["/other"]
+        held, resume = sorted(rig.deliveries(alarm), key=lambda r: r.id)
+        assert held.status == "silenced" and held.result.startswith("silenced by ")
+        assert (resume.status, resume.repeat) == ("pending", True)  # at the silence's end
+        shown = rig.api.get(f"/v2/alarms/{alarm.alarm_id}/deliveries", headers={
+            "X-User-Id": "u1", "X-Project-Id": "p1", "X-Roles": "reader,member"}).json
+        assert [d["status"] for d in shown] == ["pending", "silenced"]
+        rig.later(11 * 60)  # the silence is over, the alarm still in alarm: sent once
+        assert rig.service.run_once() == 1
+        (resent,) = receiver.wait_for(1, where=lambda r: r.path == "/hook")
+        assert resent.json()["current"] == "alarm"
+        rig.later(60)
+        assert rig.service.run_once() == 0
+
+
+def test_an_acknowledgement_ends_when_the_alarm_returns_to_ok(storage: SQLConnection) -> None:
+    api, services = make_api(storage.url)
+    body = {"name": "hot", "type": "threshold",
+            "threshold_rule": {"meter_name": "cpu", "threshold": 90}}
+    alarm_id = api.post_json("/v2/alarms", body, headers=USER_A).json["alarm_id"]
+    ack = api.post_json(BASE, {"alarm_id": alarm_id, "comment": "on it"}, headers=USER_A,
+                        status=201).json
+    assert ack["expire_on_resolve"] is True and "ends_at" not in ack
+    assert ack["status"] == "active"
+    foreign = api.post_json(BASE, {"alarm_id": alarm_id}, headers=USER_B, status=404).json
+    assert alarm_id in foreign["error_message"]["faultstring"]
+    api.put_json(f"/v2/alarms/{alarm_id}/state", "ok", headers=USER_A)
+    assert api.get(f"{BASE}/{ack['id']}", headers=USER_A).json["status"] == "expired"
+    assert Evaluator(services.storage).run_cycle().failed == 0
+
+
+def test_a_silenced_transition_is_recorded_with_its_silence(storage: SQLConnection) -> None:
+    import json
+
+    from tests.functional.test_evaluator_cycle import NOW, USER, create, post_values
+
+    api, _services = make_api(storage.url)
+    alarm_id = create(api)
+    ack = api.post_json(BASE, {"alarm_id": alarm_id}, headers=USER, status=201).json
+    post_values(api, [95, 96, 97])
+    assert Evaluator(storage, clock=lambda: NOW).run_cycle().transitions == 1
+    history = api.get(f"/v2/alarms/{alarm_id}/history", headers=USER).json
+    detail = json.loads(history[0]["detail"])
+    assert (detail["state"], detail["silenced_by"]) == ("alarm", ack["id"])
+    (held,) = [r for r in storage.outbox.records(alarm_id)]
+    assert held.status == "pending"  # the notifier decides, and records, at delivery
