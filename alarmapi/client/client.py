@@ -10,6 +10,7 @@ from alarmapi.client.http import HTTPClient
 from alarmapi.client.metrics import MetricsManager
 from alarmapi.client.notifications import NotificationsManager
 from alarmapi.client.service import CapabilitiesManager, QuotasManager
+from alarmapi.client.silences import SilencesManager
 
 VERSIONS = ("2", "2_0", "2.0", "v2")
 
@@ -25,6 +26,7 @@ class V2Client:
         self.notifications = NotificationsManager(http)
         self.capabilities = CapabilitiesManager(http)
         self.quotas = QuotasManager(http)
+        self.silences = SilencesManager(http)
 
 
 def Client(version: str = "2", endpoint: str | None = None, **kwargs: Any  # noqa: N802

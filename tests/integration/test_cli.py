@@ -169,3 +169,30 @@ def test_environment_help_and_completion(base_url: str) -> None:
         capture_output=True, text=True, timeout=60,
         env=dict(os.environ, PATH=f"{CLI.parent}:{os.environ['PATH']}"))
     assert completed.stdout.split() == ["alarm-history", "alarm-history-list"]
+
+
+def test_silence_commands(base_url: str) -> None:
+    tenant = "silence-tenant"
+    alarm = json.loads(run(base_url, "-j", "alarm-create", "quiet", "avg(cpu) > 1",
+                           tenant=tenant))
+    ack = json.loads(run(base_url, "-j", "silence-create", "--alarm-id", alarm["id"],
+                         "--comment", "on it", tenant=tenant))
+    assert (ack["status"], ack["expire_on_resolve"]) == ("active", True)
+    nightly = json.loads(run(base_url, "-j", "silence-create", "--match", "name=~qu.*",
+                             "--match", "severity!=critical", "--recurrence",
+                             "0 2 * * *;3600;Europe/Paris", tenant=tenant))
+    assert nightly["matchers"] == [{"field": "name", "op": "=~", "value": "qu.*"},
+                                   {"field": "severity", "op": "!=", "value": "critical"}]
+    assert nightly["recurrence"] == {"start": "0 2 * * *", "duration": 3600,
+                                     "timezone": "Europe/Paris"}
+    table = rows(run(base_url, "silence-list", tenant=tenant))
+    assert sorted(r[0] for r in table if r[0]) == sorted([ack["id"], nightly["id"]])
+    assert show(run(base_url, "silence-show", ack["id"], tenant=tenant))["comment"] == ["on it"]
+    assert run(base_url, "silence-list", tenant="someone-else").count(ack["id"]) == 0
+    assert run(base_url, "silence-expire", ack["id"], tenant=tenant).strip() == \
+        f"Silence {ack['id']} expired"
+    assert [s["id"] for s in json.loads(run(base_url, "-j", "silence-list", tenant=tenant))
+            ] == [nightly["id"]]
+    bad = run(base_url, "silence-create", "--match", "colour=red", "--ends-at",
+              "2999-01-01T00:00:00", tenant=tenant, ok=False)
+    assert "matchers[0].field" in bad
