@@ -306,7 +306,7 @@ class SilenceRow(Base):
     matchers: Mapped[Any] = mapped_column(Json, nullable=False)
     starts_at: Mapped[datetime.datetime] = mapped_column(Timestamp, nullable=False)
     ends_at: Mapped[datetime.datetime | None] = mapped_column(Timestamp)
-    recurrence: Mapped[Any] = mapped_column(Json)
+    recurrence: Mapped[Any] = mapped_column(Json, nullable=True)
     comment: Mapped[str] = mapped_column(sa.Text, nullable=False)
     created_by: Mapped[str | None] = mapped_column(sa.String(128))
     created_at: Mapped[datetime.datetime] = mapped_column(Timestamp, nullable=False)

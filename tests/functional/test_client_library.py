@@ -39,7 +39,7 @@ def c(api: webtest.TestApp) -> client.V2Client:
 
 def test_alarms_through_both_apis(c: client.V2Client) -> None:
     method = c.notifications.create("ops", "EMAIL", "ops@example.org")
-    assert c.notifications.types() == ["EMAIL", "WEBHOOK", "PAGERDUTY"]
+    assert c.notifications.types() == ["EMAIL", "WEBHOOK", "PAGERDUTY", "ALERTMANAGER"]
     made = c.expression_alarms.create("hot", "avg(cpu{host=a}) > 90", severity="HIGH",
                                       alarm_actions=[method["id"]])
     aodh = c.alarms.get(made["id"])

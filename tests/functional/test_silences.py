@@ -130,7 +130,9 @@ def test_a_silenced_transition_is_recorded_with_its_silence(storage: SQLConnecti
 
     api, _services = make_api(storage.url)
     alarm_id = create(api)
-    ack = api.post_json(BASE, {"alarm_id": alarm_id}, headers=USER, status=201).json
+    # NOW is the evaluator's clock (ahead of, or by now behind, the wall clock).
+    ack = api.post_json(BASE, {"alarm_id": alarm_id, "starts_at": (
+        NOW - datetime.timedelta(hours=1)).isoformat()}, headers=USER, status=201).json
     post_values(api, [95, 96, 97])
     assert Evaluator(storage, clock=lambda: NOW).run_cycle().transitions == 1
     history = api.get(f"/v2/alarms/{alarm_id}/history", headers=USER).json

@@ -7,13 +7,10 @@ import contextlib
 import pathlib
 import shutil
 import subprocess
-import time
 from collections.abc import Iterator
 
-import requests
-
 from tests import databases
-from tests.integration.live import free_port
+from tests.integration.live import free_port, wait_ready
 
 BINARY = "prometheus-alertmanager"
 
@@ -35,17 +32,8 @@ def running(directory: pathlib.Path, config: str) -> Iterator[str]:
          "--cluster.listen-address=", "--log.level=warn"],
         stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
     try:
-        while True:  # readiness, bounded in time
-            try:
-                if requests.get(url + "/-/ready", timeout=5).status_code == 200:
-                    break
-            except requests.RequestException:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"alertmanager did not start: {directory}/alertmanager.log")
-            time.sleep(0.1)
+        wait_ready(url + "/-/ready", proc, directory / "alertmanager.log")
         yield url
     finally:
         proc.terminate()

@@ -46,22 +46,29 @@ def server(config: pathlib.Path, workers: int = 2, timeout: float = 60.0) -> Ite
          "--no-control-socket", "--timeout", "60", "alarmapi.wsgi.api:application"],
         env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + timeout
     try:
-        while True:  # readiness: the health check answers (bounded in time)
-            try:
-                if requests.get(url + "/healthcheck", timeout=5).status_code == 200:
-                    break
-            except requests.RequestException:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"alarmapi did not start: {config.with_suffix('.log')}")
-            time.sleep(0.1)
+        wait_ready(url + "/healthcheck", proc, config.with_suffix(".log"), timeout)
         yield url
     finally:
         proc.terminate()
         proc.wait(timeout=30)
         log.close()
+
+
+def wait_ready(url: str, proc: subprocess.Popen[bytes], log: pathlib.Path,
+               timeout: float = 60.0) -> None:
+    """Poll ``url`` until it answers 200 (bounded in time); RuntimeError naming the log
+    when the process exits or the time is up."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            if requests.get(url, timeout=5).status_code == 200:
+                return
+        except requests.RequestException:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(f"{url} did not answer: see {log}")
+        time.sleep(0.1)
 
 
 @contextlib.contextmanager

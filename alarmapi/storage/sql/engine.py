@@ -65,3 +65,20 @@ def create_engine(url: str, **kwargs: Any) -> sa.Engine:
     if parsed.get_backend_name() == "sqlite":
         sa.event.listen(engine, "connect", _enable_sqlite_foreign_keys)
     return engine
+
+
+class Store:
+    """A part of the storage on the shared engines: writes in a transaction, reads on
+    the autocommit reader pool."""
+
+    def __init__(self, engine: sa.Engine, reader: sa.Engine) -> None:
+        self.engine = engine
+        self.reader = reader
+
+    def _write(self, work: Callable[[sa.Connection], T]) -> T:
+        """One transaction: everything ``work`` writes commits together or not at all."""
+        return run(self.engine.begin, work)
+
+    def _read(self, work: Callable[[sa.Connection], T]) -> T:
+        """One read on the reader pool."""
+        return run(self.reader.connect, work)

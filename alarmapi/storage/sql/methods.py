@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -12,7 +11,6 @@ from alarmapi.notification_methods import NotificationMethod
 from alarmapi.storage.models import method_table
 from alarmapi.storage.sql import engine as engines
 
-T = TypeVar("T")
 _M = method_table.c
 #: What a list may be sorted by (Monasca's set).
 SORT_FIELDS = ("id", "name", "type", "address", "created_at", "updated_at", "period")
@@ -31,18 +29,8 @@ def _method(row: Any) -> NotificationMethod:
     return NotificationMethod(**row._mapping)
 
 
-class SQLNotificationMethods:
+class SQLNotificationMethods(engines.Store):
     """A project's notification methods."""
-
-    def __init__(self, engine: sa.Engine, reader: sa.Engine) -> None:
-        self.engine = engine
-        self.reader = reader
-
-    def _write(self, work: Callable[[sa.Connection], T]) -> T:
-        return engines.run(self.engine.begin, work)
-
-    def _read(self, work: Callable[[sa.Connection], T]) -> T:
-        return engines.run(self.reader.connect, work)
 
     @staticmethod
     def _check_name(conn: sa.Connection, method: NotificationMethod) -> None:

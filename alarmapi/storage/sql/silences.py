@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-from collections.abc import Callable, Mapping
-from typing import Any, TypeVar
+from collections.abc import Mapping
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -13,7 +13,6 @@ from alarmapi.silences import Matcher, Silence
 from alarmapi.storage.models import silence_table
 from alarmapi.storage.sql import engine as engines
 
-T = TypeVar("T")
 _S = silence_table.c
 
 
@@ -33,18 +32,8 @@ def _scoped(stmt: Any, project_id: str | None) -> Any:
     return stmt if project_id is None else stmt.where(_S.project_id == project_id)
 
 
-class SQLSilences:
+class SQLSilences(engines.Store):
     """Projects' silences."""
-
-    def __init__(self, engine: sa.Engine, reader: sa.Engine) -> None:
-        self.engine = engine
-        self.reader = reader
-
-    def _write(self, work: Callable[[sa.Connection], T]) -> T:
-        return engines.run(self.engine.begin, work)
-
-    def _read(self, work: Callable[[sa.Connection], T]) -> T:
-        return engines.run(self.reader.connect, work)
 
     def create(self, silence: Silence) -> Silence:
         """Store a new silence."""
