@@ -96,7 +96,16 @@ class Dispatcher:
         if now is not None and deliveries:
             projects = sorted({d.notification.project_id for d in deliveries},
                               key=lambda p: p or "")
-            self._silence(routes, self.find_silences(projects, now), now)
+            try:
+                active = self.find_silences(projects, now)
+            except Exception as exc:  # never lose the claim: try again shortly
+                LOG.exception("reading the active silences failed")
+                for route in routes:
+                    if route.outcome is None:
+                        route.outcome = Outcome.retry(
+                            f"silences could not be read: {type(exc).__name__}")
+                return routes
+            self._silence(routes, active, now)
         return routes
 
     @staticmethod

@@ -149,3 +149,16 @@ def test_action_parts() -> None:
     assert plain_action(action).geturl() == "https://h:8443/p?q=1"
     assert recipients(urllib.parse.urlsplit("mailto:a@b.org,%20c@d.org")) == [
         "a@b.org", "c@d.org"]
+
+
+def test_unreadable_silences_retry_the_deliveries_instead_of_losing_the_claim() -> None:
+    def broken(projects: list[str | None], now: datetime.datetime) -> dict[str | None, list]:
+        raise ConnectionError("database gone")
+
+    conf = alarmapi_conf.prepare([])
+    plugins = {"http": object()}  # routed to, never called
+    routes = Dispatcher(conf, plugins, lambda ids: {}, jitter=lambda: 1.0,  # type: ignore[arg-type]
+                        find_silences=broken).routes([delivery()], NOW)
+    (route,) = routes
+    assert route.outcome is not None and route.outcome.verdict is Verdict.RETRY
+    assert "silences could not be read" in route.outcome.detail
