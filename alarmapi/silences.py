@@ -33,7 +33,10 @@ class Matcher:
         if self.op in ("=", "!="):
             found = actual == self.value
         else:
-            found = re.fullmatch(self.value, actual) is not None
+            try:
+                found = re.fullmatch(self.value, actual) is not None
+            except re.error:  # stored before it was checked: it matches nothing
+                return False
         return found if self.op in ("=", "=~") else not found
 
 

@@ -13,22 +13,11 @@ from collections.abc import Callable
 from alarmapi import errors, history, model, silences
 from alarmapi.api.identity import Caller
 from alarmapi.storage import Connection
-from alarmapi.storage.base import QUOTA_RESOURCE, AlarmLimits
-
-#: The configured limits ([api] user_alarm_quota / project_alarm_quota).
-QuotaDefaults = AlarmLimits
-
-
-def project_limit(storage: Connection, project_id: str, default: int) -> int:
-    """The project's alarm limit: its stored quota, else the configured default."""
-    for quota in storage.get_quotas(project_id):
-        if quota.resource == QUOTA_RESOURCE and not quota.user_id:
-            return quota.limit
-    return default
+from alarmapi.storage.base import AlarmLimits
 
 
 def create(
-    storage: Connection, alarm: model.Alarm, caller: Caller, limits: QuotaDefaults
+    storage: Connection, alarm: model.Alarm, caller: Caller, limits: AlarmLimits
 ) -> model.Alarm:
     """Store a new alarm with its creation record, within quota (checked by the
     storage in the same transaction, so concurrent creates never pass it)."""

@@ -10,12 +10,12 @@ from oslo_policy import policy
 
 from alarmapi import destinations
 from alarmapi.api import rbac
-from alarmapi.api.alarm_service import QuotaDefaults
 from alarmapi.api.identity import Caller
 from alarmapi.api.v2.action_rules import ActionRules
 from alarmapi.api.v2.rules.base import RuleContext
 from alarmapi.gnocchi import GnocchiClient
 from alarmapi.storage import Connection
+from alarmapi.storage.base import AlarmLimits
 
 
 @dataclasses.dataclass
@@ -36,9 +36,9 @@ class Services:
             self.storage.methods)
 
     @property
-    def quota_defaults(self) -> QuotaDefaults:
+    def quota_defaults(self) -> AlarmLimits:
         """The configured user and project alarm limits."""
-        return QuotaDefaults(self.conf.api.user_alarm_quota, self.conf.api.project_alarm_quota)
+        return AlarmLimits(self.conf.api.user_alarm_quota, self.conf.api.project_alarm_quota)
 
 
 @dataclasses.dataclass

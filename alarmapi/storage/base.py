@@ -312,6 +312,10 @@ class Connection(abc.ABC):
         """Return the stored quotas of a project (project-wide and per user)."""
 
     @abc.abstractmethod
+    def alarm_limit(self, project_id: str, default: int) -> int:
+        """The project's alarm limit: its stored quota, else ``default``."""
+
+    @abc.abstractmethod
     def set_quotas(self, quotas: list[Quota]) -> None:
         """Create or replace quotas."""
 

@@ -140,3 +140,35 @@ def test_a_silenced_transition_is_recorded_with_its_silence(storage: SQLConnecti
     assert (detail["state"], detail["silenced_by"]) == ("alarm", ack["id"])
     (held,) = [r for r in storage.outbox.records(alarm_id)]
     assert held.status == "pending"  # the notifier decides, and records, at delivery
+
+
+def test_a_broken_stored_silence_holds_nothing_and_stops_nothing(
+        storage: SQLConnection) -> None:
+    """Silences written by hand or an older release (a bad regex, matchers that are not
+    objects) match nothing; the good silence beside them still holds, and the evaluator
+    and notifier go on."""
+    from alarmapi.storage.models import silence_table
+
+    with http_receiver() as receiver:
+        rig = Rig(storage)
+        held = rig.alarm([receiver.url + "/held"])
+        free = rig.alarm([receiver.url + "/free"])
+        now = model.utcnow() - datetime.timedelta(hours=1)
+        broken = [[{"field": "name", "op": "=~", "value": "("}], ["not-an-object"], None]
+        with storage.engine.begin() as conn:
+            for i, matchers in enumerate(broken):
+                conn.execute(silence_table.insert().values(
+                    id=f"broken-{i}", project_id="p1", matchers=matchers or [{"x": 1}],
+                    starts_at=now, ends_at=None, recurrence=None, comment="",
+                    created_by=None, created_at=now, expire_on_resolve=False))
+        user = {"X-User-Id": "u1", "X-Project-Id": "p1", "X-Roles": "reader,member"}
+        rig.api.post_json(BASE, {"matchers": [{"field": "alarm_id", "value": held.alarm_id}],
+                                 "ends_at": _later(10)}, headers=user, status=201)
+        rig.transition(held, "alarm")
+        rig.transition(free, "alarm")
+        assert rig.service.run_once() == 2
+        assert [r.path for r in receiver.wait_for(1)] == ["/free"]
+        assert {r.status for r in rig.deliveries(held)} == {"silenced", "pending"}
+        assert Evaluator(storage, clock=model.utcnow).run_cycle().failed == 0
+        assert [s["id"] for s in rig.api.get(BASE, headers=user).json
+                if not s["id"].startswith("broken")]

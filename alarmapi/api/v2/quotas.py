@@ -10,12 +10,12 @@ from pecan import rest
 from wsme import types as wtypes
 
 from alarmapi import errors
-from alarmapi.api import alarm_service
 from alarmapi.api.v2.expose import wsexpose
 from alarmapi.api.v2.wsbase import Base
+from alarmapi.storage.base import QUOTA_RESOURCE
 from alarmapi.storage.base import Quota as StoredQuota
 
-RESOURCES = (alarm_service.QUOTA_RESOURCE,)
+RESOURCES = (QUOTA_RESOURCE,)
 
 
 class Quota(Base):
@@ -58,11 +58,8 @@ def check_limit(index: int, quota: Any) -> None:
 
 def _effective(project_id: str) -> Quotas:
     ctx = pecan.request.ctx
-    limit = alarm_service.project_limit(
-        ctx.storage, project_id, ctx.services.quota_defaults.project
-    )
-    return Quotas(project_id=project_id,
-                  quotas=[Quota(resource=alarm_service.QUOTA_RESOURCE, limit=limit)])
+    limit = ctx.storage.alarm_limit(project_id, ctx.services.quota_defaults.project)
+    return Quotas(project_id=project_id, quotas=[Quota(resource=QUOTA_RESOURCE, limit=limit)])
 
 
 class QuotasController(rest.RestController):

@@ -226,6 +226,9 @@ class SQLConnection(base.Connection):
             for r in conn.execute(stmt.order_by(quota_table.c.id))
         ])
 
+    def alarm_limit(self, project_id: str, default: int) -> int:
+        return self._read(lambda conn: quotas.project_limit(conn, project_id, default))
+
     def set_quotas(self, quotas: list[base.Quota]) -> None:
         def work(conn: sa.Connection) -> None:
             for quota in quotas:

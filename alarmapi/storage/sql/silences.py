@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import logging
 from collections.abc import Mapping
 from typing import Any
 
@@ -14,12 +15,25 @@ from alarmapi.storage.models import silence_table
 from alarmapi.storage.sql import engine as engines
 
 _S = silence_table.c
+LOG = logging.getLogger(__name__)
 
 
 def _silence(row: Any) -> Silence:
     values = dict(row._mapping)
     values["matchers"] = [Matcher(**m) for m in values["matchers"]]
     return Silence(**values)
+
+
+def _readable(rows: list[Any]) -> list[Silence]:
+    """The silences of these rows; a row that does not parse (written by hand or by a
+    bug) is left out with a warning, so it never holds back or breaks anything."""
+    found = []
+    for row in rows:
+        try:
+            found.append(_silence(row))
+        except (TypeError, KeyError, ValueError):
+            LOG.warning("silence %s cannot be read: matchers %r", row.id, row.matchers)
+    return found
 
 
 def _values(silence: Silence) -> dict[str, Any]:
@@ -44,8 +58,8 @@ class SQLSilences(engines.Store):
     def get(self, silence_id: str, project_id: str | None) -> Silence | None:
         """One silence (of ``project_id`` unless None)."""
         stmt = _scoped(sa.select(silence_table).where(_S.id == silence_id), project_id)
-        row = self._read(lambda conn: conn.execute(stmt).first())
-        return _silence(row) if row is not None else None
+        rows = self._read(lambda conn: list(conn.execute(stmt)))
+        return next(iter(_readable(rows)), None)
 
     def find(self, project_id: str | None, now: datetime.datetime, expired: bool,
              limit: int) -> list[Silence]:
@@ -55,7 +69,7 @@ class SQLSilences(engines.Store):
         if not expired:
             stmt = stmt.where(sa.or_(_S.ends_at.is_(None), _S.ends_at > now))
         stmt = stmt.order_by(_S.created_at.desc(), _S.id).limit(limit)
-        return self._read(lambda conn: [_silence(r) for r in conn.execute(stmt)])
+        return _readable(self._read(lambda conn: list(conn.execute(stmt))))
 
     def expire(self, silence_id: str, project_id: str | None, now: datetime.datetime
                ) -> bool:
@@ -74,8 +88,8 @@ class SQLSilences(engines.Store):
         stmt = sa.select(silence_table).where(
             condition, _S.starts_at <= now, sa.or_(_S.ends_at.is_(None), _S.ends_at > now))
         found: dict[str | None, list[Silence]] = {p: [] for p in project_ids}
-        for row in self._read(lambda conn: list(conn.execute(stmt))):
-            found.setdefault(row.project_id, []).append(_silence(row))
+        for silence in _readable(self._read(lambda conn: list(conn.execute(stmt)))):
+            found.setdefault(silence.project_id, []).append(silence)
         return found
 
     def resolve(self, project_id: str | None, fields: Mapping[str, str | None],
