@@ -39,3 +39,17 @@ class FakeGnocchi:
         )
         if self.refuse:
             raise GnocchiError(400, self.refuse)
+
+
+def leaf(rule_type: str, rule: dict[str, Any], project: str = "p1") -> Any:
+    """A source's leaf: the rule of an alarm of ``project``."""
+    import datetime
+
+    from alarmapi import model
+    from alarmapi.evaluator.sources import Leaf
+
+    when = datetime.datetime(2026, 1, 1)
+    alarm = model.Alarm(alarm_id=f"alarm-of-{project}", name="a", type=rule_type, rule=rule,
+                        project_id=project, user_id="u1", description="", timestamp=when,
+                        state_timestamp=when)
+    return Leaf(alarm, rule_type, rule)

@@ -16,10 +16,9 @@ from oslo_log import log
 
 from alarmapi import conf as alarmapi_conf
 from alarmapi.cmd import daemon
-from alarmapi.evaluator.gnocchi import GnocchiSource
+from alarmapi.evaluator import sources
 from alarmapi.evaluator.partition import Everything, HashRing, Partition
 from alarmapi.evaluator.service import Evaluator
-from alarmapi.gnocchi import from_config
 from alarmapi.storage import get_connection
 
 LOG = log.getLogger(__name__)
@@ -76,16 +75,14 @@ def main(argv: list[str] | None = None) -> int:
     """Run cycles until stopped."""
     conf = alarmapi_conf.for_command(argv)
     storage = get_connection(conf.database.connection)
-    client = from_config(conf)
-    gnocchi = GnocchiSource(client, conf.evaluator.additional_ingestion_lag,
-                            conf.gnocchi.parallel_requests) if client else None
     partition: Partition = Everything()
     if conf.evaluator.coordination_url:
         partition = HashRing(conf.evaluator.coordination_url)
 
     stop = daemon.stop_event(conf, "stopping after this cycle")
     evaluator = Evaluator(storage, ingestion_lag_s=conf.evaluator.additional_ingestion_lag,
-                          batch_size=conf.evaluator.batch_size, gnocchi=gnocchi,
+                          batch_size=conf.evaluator.batch_size,
+                          sources=sources.from_config(conf, storage),
                           partition=partition)
     signals = SignalPoller(evaluator)
     next_cycle = time.monotonic()
@@ -101,8 +98,7 @@ def main(argv: list[str] | None = None) -> int:
         stop.wait(SignalPoller.INTERVAL)
     if isinstance(partition, HashRing):
         partition.stop()
-    if gnocchi is not None:
-        gnocchi.close()
+    evaluator.close()
     return 0
 
 

@@ -56,6 +56,20 @@ def first_leaf(tree: dict[str, Any]) -> dict[str, Any] | None:
     return node if isinstance(node, dict) else None
 
 
+def leaves(tree: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every leaf of the tree, left to right (nothing of a malformed branch)."""
+    found, stack = [], [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict) and len(node) == 1 and next(iter(node)) in ("and", "or"):
+            children = next(iter(node.values()))
+            if isinstance(children, list):
+                stack.extend(reversed(children))
+        elif isinstance(node, dict):
+            found.append(node)
+    return found
+
+
 def _form(node: dict[str, Any], counter: list[int] | None = None) -> str:
     counter = counter if counter is not None else [0]
     if len(node) == 1 and next(iter(node)) in ("and", "or"):

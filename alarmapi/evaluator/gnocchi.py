@@ -6,14 +6,16 @@ import dataclasses
 import datetime
 import json
 import logging
-from collections.abc import Iterable
+from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from alarmapi import errors, rule_types
 from alarmapi.evaluator import threshold
 from alarmapi.evaluator.outcome import Evaluation
+from alarmapi.evaluator.sources import Leaf, Source, unavailable
 from alarmapi.gnocchi import GnocchiClient
+from alarmapi.gnocchi import from_config as client_from_config
 from alarmapi.model import State
 from alarmapi.rule_shapes import GnocchiShape, UnusableRule
 
@@ -38,16 +40,18 @@ def _key(rule: GnocchiShape, start: datetime.datetime, stop: datetime.datetime) 
     return json.dumps([fields, _iso(start), _iso(stop)], sort_keys=True)
 
 
-class GnocchiSource:
+class GnocchiSource(Source):
     """Fetches the per-period values of a gnocchi_* rule and judges them."""
+
+    rule_types = rule_types.GNOCCHI_TYPES
+    name = "gnocchi"
 
     def __init__(self, client: GnocchiClient, ingestion_lag_s: int = 0,
                  parallel: int = 1) -> None:
+        super().__init__()
         self.client = client
         self.lag_s = ingestion_lag_s
         self.parallel = parallel
-        #: Requests sent to Gnocchi since the source was made.
-        self.requests = 0
         self._fetched: dict[str, Any] = {}
         self._pool: ThreadPoolExecutor | None = None
 
@@ -62,14 +66,13 @@ class GnocchiSource:
             self._pool.shutdown(wait=True)
             self._pool = None
 
-    def prefetch(self, leaves: Iterable[tuple[str, dict[str, Any]]],
-                 now: datetime.datetime) -> None:
-        """Fetch the data of these (type, rule) leaves not fetched yet this cycle,
-        ``parallel`` requests at a time; evaluate() then answers from what came back."""
+    def prefetch(self, leaves: Sequence[Leaf], now: datetime.datetime) -> None:
+        """Fetch the data of these leaves not fetched yet this cycle, ``parallel``
+        requests at a time; evaluate() then answers from what came back."""
         wanted: dict[str, tuple[GnocchiShape, datetime.datetime, datetime.datetime]] = {}
-        for rule_type, rule in leaves:
+        for leaf in leaves:
             try:
-                shape = GnocchiShape.from_stored(rule_type, rule)
+                shape = GnocchiShape.from_stored(leaf.rule_type, leaf.rule)
             except UnusableRule:
                 continue  # a broken rule fails in evaluate(), alarm by alarm
             start, stop = _window(shape, now, self.lag_s)
@@ -121,28 +124,38 @@ class GnocchiSource:
         return self.client.request("POST", "/v1/aggregates", params=dict(
             window, details="false", needed_overlap="0"), json=body)
 
-    def evaluate(self, rule_type: str, rule: dict[str, Any], now: datetime.datetime
-                 ) -> Evaluation:
+    def evaluate(self, leaf: Leaf, now: datetime.datetime) -> Evaluation:
         """The rule's verdict; Gnocchi unreachable or failing gives no verdict.
 
         A rule without its type's shape raises UnusableRule (its alarm alone fails)."""
-        shape = GnocchiShape.from_stored(rule_type, rule)
+        rule_type = leaf.rule_type
+        shape = GnocchiShape.from_stored(rule_type, leaf.rule)
         start, stop = _window(shape, now, self.lag_s)
         try:
             response = self._shared(shape, start, stop)
         except errors.BackendUnavailable as exc:
-            LOG.warning("alarm statistics retrieval failed: %s", exc)
-            return Evaluation(None, str(exc), {})
+            LOG.warning("alarm %s: statistics retrieval failed: %s", leaf.alarm.alarm_id, exc)
+            return unavailable(str(exc))
         if response.status_code == 404:
             return Evaluation(State.INSUFFICIENT_DATA,
                               f"{shape.evaluation_periods} datapoints are unknown",
                               {"type": rule_type, "disposition": "unknown",
                                "count": shape.evaluation_periods, "most_recent": None})
         if response.status_code >= 400:
-            LOG.warning("alarm statistics retrieval failed: HTTP %s %s",
-                        response.status_code, response.text[:200])
-            return Evaluation(None, f"Gnocchi answered {response.status_code}", {})
+            LOG.warning("alarm %s: statistics retrieval failed: HTTP %s %s",
+                        leaf.alarm.alarm_id, response.status_code, response.text[:200])
+            return unavailable(f"Gnocchi answered {response.status_code}")
         body = response.json()
         points = body["measures"]["aggregated"] if isinstance(body, dict) else body
         values = [float(p[2]) for p in points if float(p[1]) == shape.granularity]
         return threshold.evaluate(shape, values, rule_type)
+
+    @classmethod
+    def from_config(cls, conf: Any, storage: Any) -> GnocchiSource | None:
+        """The Gnocchi source when [gnocchi] names one (or the catalog has one)."""
+        client = client_from_config(conf)
+        if client is None:
+            return None
+        return cls(client, conf.evaluator.additional_ingestion_lag,
+                   conf.gnocchi.parallel_requests)
+

@@ -11,16 +11,16 @@ import dataclasses
 import datetime
 import logging
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from alarmapi import history, model, rule_types, silences, time_constraints
-from alarmapi.evaluator import composite, threshold
-from alarmapi.evaluator.gnocchi import GnocchiSource
+from alarmapi import history, model, rule_shapes, rule_types, silences, time_constraints
+from alarmapi.evaluator import composite
 from alarmapi.evaluator.outcome import Evaluation, Transition, decide
 from alarmapi.evaluator.partition import Everything, Partition
-from alarmapi.metrics.windows import window_for_rule
-from alarmapi.rule_shapes import ThresholdShape, UnusableRule
+from alarmapi.evaluator.sources import Leaf, Source, Sources
+from alarmapi.evaluator.store import StoreSource
+from alarmapi.rule_shapes import UnusableRule
 from alarmapi.storage import Connection
 from alarmapi.storage.base import StateChange
 
@@ -38,7 +38,12 @@ class CycleReport:
     transitions: int = 0
     failed: int = 0
     lost_races: int = 0
+    #: Alarms left in their state because their data could not be read.
+    source_errors: int = 0
     gnocchi_requests: int = 0
+    prometheus_requests: int = 0
+    octavia_requests: int = 0
+    store_requests: int = 0
 
 
 class Evaluator:
@@ -46,10 +51,14 @@ class Evaluator:
 
     def __init__(self, storage: Connection, *, clock: Callable[[], datetime.datetime] =
                  model.utcnow, ingestion_lag_s: int = 0, batch_size: int = 500,
-                 gnocchi: GnocchiSource | None = None,
+                 sources: Iterable[Source] = (),
                  partition: Partition | None = None) -> None:
+        """``sources``: the data sources besides the built-in metric store."""
         self.storage = storage
-        self.gnocchi = gnocchi
+        given = list(sources)
+        if not any(rule_types.THRESHOLD in s.rule_types for s in given):
+            given.append(StoreSource(storage.metrics, ingestion_lag_s))
+        self.sources = Sources(given)
         self.partition = partition or Everything()
         self._last_signalled: dict[str, float] = {}
         self.clock = clock
@@ -61,10 +70,8 @@ class Evaluator:
         daemon serves metric signals there, so a long cycle does not delay them)."""
         report = CycleReport()
         self.partition.refresh()
-        requests_before = 0
-        if self.gnocchi is not None:
-            self.gnocchi.begin_cycle()
-            requests_before = self.gnocchi.requests
+        self.sources.begin_cycle()
+        requests_before = self.sources.requests()
         now = self.clock()
         after = None
         while True:
@@ -78,26 +85,28 @@ class Evaluator:
                 break
             if between_batches is not None:
                 between_batches()
-        if self.gnocchi is not None:
-            report.gnocchi_requests = self.gnocchi.requests - requests_before
+        for name, count in self.sources.requests().items():
+            field = f"{name}_requests"
+            if hasattr(report, field):
+                setattr(report, field, count - requests_before.get(name, 0))
         return report
 
     def run_signalled(self, since_ms: int, min_gap_s: float = 1.0) -> tuple[CycleReport, int]:
-        """Re-judge now the threshold alarms whose metric received data after
-        ``since_ms`` (each alarm at most once per ``min_gap_s``); return the report and
-        the ``since_ms`` to pass next time."""
+        """Re-judge now the threshold alarms, and the composite alarms with a threshold
+        leaf, whose metric received data after ``since_ms`` (each alarm at most once per
+        ``min_gap_s``); return the report and the ``since_ms`` to pass next time."""
         report = CycleReport()
         signals, newest = self.storage.metrics.updated_since(since_ms)
         if not signals:
             return report, newest
         wanted = set(signals)
         projects = sorted({tenant for tenant, _ in signals})
-        candidates = self.storage.evaluable_alarms((rule_types.THRESHOLD,), None, 100_000,
-                                                   projects)
+        candidates = self.storage.evaluable_alarms(
+            (rule_types.THRESHOLD, rule_types.COMPOSITE), None, 100_000, projects)
         clock = time.monotonic()
         chosen = []
         for alarm in candidates:
-            if (alarm.project_id, alarm.rule.get("meter_name")) not in wanted:
+            if not wanted.intersection(_meters_read(alarm)):
                 continue
             if clock - self._last_signalled.get(alarm.alarm_id, -min_gap_s) < min_gap_s:
                 continue
@@ -112,15 +121,15 @@ class Evaluator:
         mine = [a for a in batch if self.partition.owns(a.alarm_id)]
         due = [a for a in mine if time_constraints.any_active(a.time_constraints, now)]
         report.skipped += len(mine) - len(due)
-        verdicts = self._threshold_verdicts(
-            [a for a in due if a.type == rule_types.THRESHOLD], now)
-        if self.gnocchi is not None:
-            self.gnocchi.prefetch(self._gnocchi_leaves(due), now)
+        self.sources.prefetch(self._certain_leaves(due), now)
         transitions = []
         for alarm in due:
             try:
-                verdict = verdicts.get(alarm.alarm_id) or self._verdict(alarm, now)
+                verdict = self._verdict(alarm, now)
                 report.evaluated += 1
+                if verdict.error is not None:
+                    report.source_errors += 1
+                    LOG.warning("alarm %s keeps its state: %s", alarm.alarm_id, verdict.error)
                 transition = decide(alarm.state, verdict, alarm.repeat_actions)
                 if transition is not None:
                     transitions.append((alarm, transition))
@@ -166,56 +175,35 @@ class Evaluator:
         except Exception:  # the transition stands; the silence ends at its own time
             LOG.exception("ending the silences resolved by alarm %s failed", alarm.alarm_id)
 
+    def close(self) -> None:
+        """Release the sources' threads and connections."""
+        self.sources.close()
+
     @staticmethod
-    def _gnocchi_leaves(alarms: list[model.Alarm]) -> Iterator[tuple[str, dict[str, Any]]]:
-        """The Gnocchi reads a batch certainly makes: each gnocchi_* rule and the first
-        leaf of each composite (the later leaves are read only when still needed)."""
+    def _certain_leaves(alarms: list[model.Alarm]) -> Iterator[Leaf]:
+        """The reads a batch certainly makes: each plain rule and the first leaf of each
+        composite (the later leaves are read only when still needed)."""
         for alarm in alarms:
-            if alarm.type in rule_types.GNOCCHI_TYPES:
-                yield alarm.type, alarm.rule
-            elif alarm.type == rule_types.COMPOSITE:
-                leaf = composite.first_leaf(alarm.rule)
-                if leaf is not None and leaf.get("type") in rule_types.GNOCCHI_TYPES:
-                    yield leaf["type"], leaf
-
-    def _end_ms(self, now: datetime.datetime) -> int:
-        return int(now.replace(tzinfo=datetime.UTC).timestamp() * 1000) - self.lag_ms
-
-    def _threshold_verdicts(self, alarms: list[model.Alarm], now: datetime.datetime
-                            ) -> dict[str, Evaluation]:
-        """All threshold alarms of a batch, answered by one metric store read."""
-        windows, owners = [], []
-        for alarm in alarms:
-            try:
-                shape = ThresholdShape.from_stored(alarm.rule)
-                windows.append(window_for_rule(shape, alarm.project_id, self._end_ms(now)))
-                owners.append((alarm, shape))
-            except UnusableRule:
-                continue  # judged alone in _leaf, where it fails by itself
-        try:
-            answers = self.storage.metrics.window_statistics(windows) if windows else []
-        except Exception:  # then every alarm reads alone, and fails alone
-            LOG.exception("the batched read of %d threshold windows failed", len(windows))
-            return {}
-        return {alarm.alarm_id: threshold.evaluate(shape, [v for _, v in periods])
-                for (alarm, shape), periods in zip(owners, answers, strict=True)}
+            if alarm.type != rule_types.COMPOSITE:
+                yield Leaf(alarm, alarm.type, alarm.rule)
+                continue
+            leaf = composite.first_leaf(alarm.rule)
+            if leaf is not None:
+                yield Leaf(alarm, str(leaf.get("type")), leaf)
 
     def _verdict(self, alarm: model.Alarm, now: datetime.datetime) -> Evaluation:
-        if alarm.type == rule_types.COMPOSITE:
-            return composite.evaluate(alarm.rule, lambda leaf: self._leaf(alarm, leaf, now))
-        return self._leaf(alarm, dict(alarm.rule, type=alarm.type), now)
+        if alarm.type != rule_types.COMPOSITE:
+            return self.sources.evaluate(Leaf(alarm, alarm.type, alarm.rule), now)
+        failures: list[str] = []
 
-    def _leaf(self, alarm: model.Alarm, rule: dict[str, Any], now: datetime.datetime
-              ) -> Evaluation:
-        if rule.get("type") == rule_types.THRESHOLD:
-            shape = ThresholdShape.from_stored(rule)
-            window = window_for_rule(shape, alarm.project_id, self._end_ms(now))
-            (periods,) = self.storage.metrics.window_statistics([window])
-            return threshold.evaluate(shape, [v for _, v in periods])
-        if rule.get("type") in rule_types.GNOCCHI_TYPES and self.gnocchi is not None:
-            return self.gnocchi.evaluate(rule["type"], rule, now)
-        # Without a Gnocchi (or for prometheus leaves): no verdict, the state stays.
-        return Evaluation(None, f"{rule.get('type')} rules cannot be evaluated here", {})
+        def leaf(node: dict[str, Any]) -> Evaluation:
+            evaluation = self.sources.evaluate(Leaf(alarm, str(node.get("type")), node), now)
+            if evaluation.error is not None:
+                failures.append(evaluation.error)
+            return evaluation
+
+        verdict = composite.evaluate(alarm.rule, leaf)
+        return dataclasses.replace(verdict, error=failures[0]) if failures else verdict
 
     def _silences(self, alarms: list[model.Alarm], now: datetime.datetime
                   ) -> Callable[[model.Alarm], str | None]:
@@ -260,3 +248,20 @@ class Evaluator:
         ) if actions else None
         return StateChange(alarm, transition.current, transition.reason, now, change,
                            notification)
+
+
+def _meters_read(alarm: model.Alarm) -> set[tuple[str | None, str]]:
+    """The (project, meter) pairs of the metric store an alarm's threshold rules read."""
+    if alarm.type == rule_types.THRESHOLD:
+        nodes: list[Any] = [alarm.rule]
+    else:
+        nodes = [leaf for leaf in composite.leaves(alarm.rule)
+                 if leaf.get("type") == rule_types.THRESHOLD]
+    read = set()
+    for node in nodes:
+        try:
+            shape = rule_shapes.ThresholdShape.from_stored(node)
+            read.add((shape.tenant(alarm.project_id), shape.meter_name))
+        except UnusableRule:
+            continue
+    return read

@@ -117,8 +117,51 @@ def test_composite_of_threshold_rules(storage: SQLConnection) -> None:
     alarm_id = api.post_json("/v2/alarms", {"name": "c", "type": "composite",
                                             "composite_rule": rule}, headers=USER,
                              status=201).json["alarm_id"]
-    Evaluator(storage, clock=lambda: NOW).run_cycle()
+    report = Evaluator(storage, clock=lambda: NOW).run_cycle()
     assert state(api, alarm_id) == "alarm"
+    # The first leaf was read in the batch's one store read; the second alone, as the
+    # "or" still needed it after the first said ok.
+    assert report.store_requests == 2
+    services.storage.dispose()  # type: ignore[attr-defined]
+
+
+def test_threshold_leaves_of_many_composites_are_read_together(storage: SQLConnection
+                                                               ) -> None:
+    api, services = make_api(storage.url)
+    post_values(api, [95, 96, 97], host="a")
+    leaf = {"type": "threshold", "meter_name": "cpu", "threshold": 90,
+            "comparison_operator": "gt", "evaluation_periods": 3,
+            "query": [{"field": "host", "value": "a"}]}
+    ids = [api.post_json("/v2/alarms", {"name": f"c{n}", "type": "composite",
+                                        "composite_rule": {"or": [leaf, leaf]}},
+                         headers=USER, status=201).json["alarm_id"] for n in range(5)]
+    create(api)
+    report = Evaluator(storage, clock=lambda: NOW).run_cycle()
+    assert (report.evaluated, report.transitions, report.store_requests) == (6, 6, 1)
+    assert {state(api, alarm_id) for alarm_id in ids} == {"alarm"}
+    services.storage.dispose()  # type: ignore[attr-defined]
+
+
+def test_a_signal_rejudges_composite_alarms_with_a_leaf_on_the_metric(
+        storage: SQLConnection) -> None:
+    api, services = make_api(storage.url)
+    leaf = {"type": "threshold", "meter_name": "cpu", "threshold": 90,
+            "comparison_operator": "gt"}
+    other = dict(leaf, meter_name="mem", threshold=-1)
+    post_values(api, [5], host="x", minutes_back=1)
+    both = api.post_json("/v2/alarms", {"name": "and", "type": "composite",
+                                        "composite_rule": {"and": [other, leaf]}},
+                         headers=USER, status=201).json["alarm_id"]
+    api.post("/v2.0/metrics", json.dumps([{"name": "mem", "dimensions": {},
+                                           "timestamp": NOW_MS - 30_000, "value": 1}]),
+             headers={"X-Auth-Token": "p1"}, content_type="application/json", status=204)
+    evaluator = Evaluator(storage, clock=lambda: NOW)
+    _, since = evaluator.run_signalled(0, min_gap_s=0)
+    assert state(api, both) == "ok"  # mem breaches, cpu does not
+    post_values(api, [200], host="x", minutes_back=1)  # the minute's average: 102.5
+    report, _ = evaluator.run_signalled(since, min_gap_s=0)
+    assert (report.evaluated, report.transitions) == (1, 1)
+    assert state(api, both) == "alarm"
     services.storage.dispose()  # type: ignore[attr-defined]
 
 

@@ -15,6 +15,7 @@ import requests
 
 from alarmapi.evaluator.gnocchi import GnocchiSource
 from alarmapi.gnocchi import GnocchiClient
+from tests.fakes import leaf
 from tests.integration import gnocchi_peer
 
 AUTH = gnocchi_peer.AUTH
@@ -53,7 +54,7 @@ def verdict(gnocchi: dict[str, Any], rule_type: str, **rule: Any) -> Any:
     source = GnocchiSource(GnocchiClient(gnocchi["url"], timeout=10))
     base = {"threshold": 90, "comparison_operator": "gt", "granularity": 60,
             "evaluation_periods": 1, "aggregation_method": "mean"}
-    return source.evaluate(rule_type, dict(base, **rule),
+    return source.evaluate(leaf(rule_type, dict(base, **rule)),
                            datetime.datetime.now(datetime.UTC).replace(tzinfo=None))
 
 
@@ -83,9 +84,9 @@ def test_by_resources(gnocchi: dict[str, Any]) -> None:
 
 def test_unreachable_gnocchi_gives_no_verdict() -> None:
     source = GnocchiSource(GnocchiClient("http://127.0.0.1:9", timeout=2))
-    result = source.evaluate("gnocchi_resources_threshold", {
+    result = source.evaluate(leaf("gnocchi_resources_threshold", {
         "metric": "cpu", "resource_id": "r", "resource_type": "generic", "threshold": 1,
-        "aggregation_method": "mean"},
+        "aggregation_method": "mean"}),
         datetime.datetime.now(datetime.UTC).replace(tzinfo=None))
     assert result.state is None
 
@@ -110,10 +111,10 @@ def test_parallel_prefetch_gives_the_sequential_verdicts(gnocchi: dict[str, Any]
     sequential = GnocchiSource(GnocchiClient(gnocchi["url"], timeout=10))
     parallel = GnocchiSource(GnocchiClient(gnocchi["url"], timeout=10, pool_size=4),
                              parallel=4)
-    parallel.prefetch(leaves, now)
+    parallel.prefetch([leaf(t, r) for t, r in leaves], now)
     assert parallel.requests == len(leaves)
-    expected = [sequential.evaluate(t, r, now) for t, r in leaves]
-    got = [parallel.evaluate(t, r, now) for t, r in leaves]
+    expected = [sequential.evaluate(leaf(t, r), now) for t, r in leaves]
+    got = [parallel.evaluate(leaf(t, r), now) for t, r in leaves]
     parallel.close()
     assert [(e.state, e.reason_data) for e in got] == [(e.state, e.reason_data)
                                                        for e in expected]

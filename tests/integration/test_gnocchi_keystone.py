@@ -24,6 +24,7 @@ from alarmapi.evaluator.gnocchi import GnocchiSource
 from alarmapi.gnocchi import from_config
 from alarmapi.storage.sql import SQLConnection
 from tests import databases
+from tests.fakes import leaf
 from tests.integration import gnocchi_peer
 from tests.integration.keystone_peer import create, grant, session
 from tests.integration.live import free_port
@@ -177,8 +178,8 @@ def verdict(conf_path: pathlib.Path, cloud: dict[str, Any], threshold: float) ->
     client = from_config(alarmapi_conf.prepare([str(conf_path)]))
     assert client is not None
     source = GnocchiSource(client)
-    return source.evaluate("gnocchi_resources_threshold",
-                           dict(RULE, resource_id=cloud["resource_id"], threshold=threshold),
+    return source.evaluate(leaf("gnocchi_resources_threshold",
+                           dict(RULE, resource_id=cloud["resource_id"], threshold=threshold)),
                            datetime.datetime.now(datetime.UTC).replace(tzinfo=None))
 
 

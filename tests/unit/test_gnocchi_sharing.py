@@ -12,6 +12,7 @@ import pytest
 from alarmapi import errors
 from alarmapi.evaluator import composite
 from alarmapi.evaluator.gnocchi import GnocchiSource
+from tests.fakes import leaf
 
 
 class CountingClient:
@@ -40,15 +41,15 @@ def test_same_data_one_fetch_per_cycle() -> None:
     base = {"metric": "cpu", "resource_id": "r1", "resource_type": "instance",
             "aggregation_method": "mean", "granularity": 60, "evaluation_periods": 1,
             "comparison_operator": "gt"}
-    verdicts = [source.evaluate("gnocchi_resources_threshold", dict(base, threshold=t), now)
+    verdicts = [source.evaluate(leaf("gnocchi_resources_threshold", dict(base, threshold=t)), now)
                 for t in (50, 90)]
     assert [v.state for v in verdicts] == ["alarm", "ok"]
     assert client.calls == 1
-    source.evaluate("gnocchi_resources_threshold", dict(base, resource_id="r2",
-                                                        threshold=1), now)
+    source.evaluate(leaf("gnocchi_resources_threshold", dict(base, resource_id="r2",
+                                                        threshold=1)), now)
     assert client.calls == 2
     source.begin_cycle()
-    source.evaluate("gnocchi_resources_threshold", dict(base, threshold=50), now)
+    source.evaluate(leaf("gnocchi_resources_threshold", dict(base, threshold=50)), now)
     assert client.calls == 3
 
 
@@ -81,9 +82,9 @@ def test_prefetch_sends_distinct_reads_in_parallel_and_evaluate_reuses_them() ->
     source = GnocchiSource(client, parallel=3)  # type: ignore[arg-type]
     leaves = [("gnocchi_resources_threshold", dict(RULE, resource_id=r))
               for r in ("r1", "r2", "r3", "r1")]
-    source.prefetch(leaves, NOW)
+    source.prefetch([leaf(t, r) for t, r in leaves], NOW)
     assert client.calls == 3 and source.requests == 3
-    states = [source.evaluate(t, r, NOW).state for t, r in leaves]
+    states = [source.evaluate(leaf(t, r), NOW).state for t, r in leaves]
     assert states == ["alarm"] * 4
     assert client.calls == 3
     source.close()
@@ -93,10 +94,10 @@ def test_a_failed_prefetch_is_no_verdict_for_its_rules_only() -> None:
     client = GatedClient(expected=2, down="/r2/")
     source = GnocchiSource(client, parallel=2)  # type: ignore[arg-type]
     first, second = (dict(RULE, resource_id=r) for r in ("r1", "r2"))
-    source.prefetch([("gnocchi_resources_threshold", first),
-                     ("gnocchi_resources_threshold", second)], NOW)
-    assert source.evaluate("gnocchi_resources_threshold", first, NOW).state == "alarm"
-    failed = source.evaluate("gnocchi_resources_threshold", second, NOW)
+    source.prefetch([leaf("gnocchi_resources_threshold", first),
+                     leaf("gnocchi_resources_threshold", second)], NOW)
+    assert source.evaluate(leaf("gnocchi_resources_threshold", first), NOW).state == "alarm"
+    failed = source.evaluate(leaf("gnocchi_resources_threshold", second), NOW)
     assert failed.state is None and "unavailable" in failed.reason
     source.close()
 
@@ -104,7 +105,7 @@ def test_a_failed_prefetch_is_no_verdict_for_its_rules_only() -> None:
 def test_sequential_source_prefetches_nothing() -> None:
     client = CountingClient()
     source = GnocchiSource(client)  # type: ignore[arg-type]
-    source.prefetch([("gnocchi_resources_threshold", dict(RULE, resource_id=r))
+    source.prefetch([leaf("gnocchi_resources_threshold", dict(RULE, resource_id=r))
                      for r in ("r1", "r2")], NOW)
     assert client.calls == 0
 
