@@ -215,7 +215,37 @@ class GnocchiShape:
         return rule
 
 
-LeafShape = ThresholdShape | GnocchiShape
+@dataclasses.dataclass(frozen=True)
+class PrometheusShape:
+    """A stored ``prometheus`` rule: an instant PromQL query whose every series is one
+    sample compared with the threshold."""
+
+    query: str
+    threshold: float
+    comparison_operator: str = "eq"
+    #: The project whose series the query may read; None: every project's (an admin's
+    #: own alarm, as in Aodh).
+    scope_to_project: str | None = None
+
+    @classmethod
+    def from_stored(cls, rule: Mapping[str, Any]) -> PrometheusShape:
+        """Read a stored prometheus rule; UnusableRule names what is wrong."""
+        scope = _get(rule, "scope_to_project")
+        return cls(
+            query=_text(rule, "query"),
+            threshold=_number(rule, "threshold"),
+            comparison_operator=_text(rule, "comparison_operator", "eq", COMPARISONS),
+            scope_to_project=_text(rule, "scope_to_project") if scope is not None else None,
+        )
+
+    def stored(self) -> dict[str, Any]:
+        """The complete stored form."""
+        return dataclasses.asdict(self)
+
+
+LeafShape = ThresholdShape | GnocchiShape | PrometheusShape
+#: The rule types with a shape of their own.
+SHAPED_TYPES = (rule_types.THRESHOLD, *rule_types.GNOCCHI_TYPES, rule_types.PROMETHEUS)
 
 
 def leaf_shape(rule_type: str, rule: Mapping[str, Any]) -> LeafShape:
@@ -224,6 +254,8 @@ def leaf_shape(rule_type: str, rule: Mapping[str, Any]) -> LeafShape:
         return ThresholdShape.from_stored(rule)
     if rule_type in rule_types.GNOCCHI_TYPES:
         return GnocchiShape.from_stored(rule_type, rule)
+    if rule_type == rule_types.PROMETHEUS:
+        return PrometheusShape.from_stored(rule)
     raise UnusableRule("type", rule_type, "this rule type has no evaluated shape")
 
 
@@ -257,7 +289,7 @@ def normalized(rule_type: str, rule: Mapping[str, Any]) -> dict[str, Any]:
     if rule_type == rule_types.COMPOSITE:
         check_composite(rule)
         return _normalized_tree(rule)
-    if rule_type in (rule_types.THRESHOLD, *rule_types.GNOCCHI_TYPES):
+    if rule_type in SHAPED_TYPES:
         return {**rule, **leaf_shape(rule_type, rule).stored()}
     return dict(rule)
 
@@ -267,6 +299,6 @@ def _normalized_tree(node: Mapping[str, Any]) -> dict[str, Any]:
         ((key, children),) = node.items()
         return {key: [_normalized_tree(child) for child in children]}
     leaf_type = str(node.get("type"))
-    if leaf_type not in (rule_types.THRESHOLD, *rule_types.GNOCCHI_TYPES):
+    if leaf_type not in SHAPED_TYPES:
         return dict(node)
     return {**node, **leaf_shape(leaf_type, node).stored(), "type": leaf_type}

@@ -32,7 +32,7 @@ ALL_TYPES = (
 COMPOSABLE_TYPES = (THRESHOLD, *GNOCCHI_TYPES, PROMETHEUS)
 
 #: The types alarmapi's evaluator evaluates on its schedule.
-EVALUATED_TYPES = (THRESHOLD, *GNOCCHI_TYPES, COMPOSITE)
+EVALUATED_TYPES = (THRESHOLD, *GNOCCHI_TYPES, PROMETHEUS, COMPOSITE)
 
 #: Comparison operators of threshold-like rules.
 COMPARISON_OPERATORS = ("lt", "le", "eq", "ne", "ge", "gt")

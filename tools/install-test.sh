@@ -26,12 +26,13 @@ if ! "$PEER_HOME/gnocchi-venv/bin/python" -c "import keystonemiddleware" 2>/dev/
 fi
 # A real Keystone 30 for the trust+http tests (tools/keystone_peer.sh starts it).
 bash tools/keystone_peer.sh install
-# A real Prometheus Alertmanager (Debian's) for the alertmanager:// tests.
-if ! command -v prometheus-alertmanager >/dev/null; then
+# A real Prometheus Alertmanager (Debian's) for the alertmanager:// tests, and a real
+# Prometheus (Debian's 2.42) for the prometheus alarms.
+if ! command -v prometheus-alertmanager >/dev/null || ! command -v prometheus >/dev/null; then
   if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
-      prometheus-alertmanager
+      prometheus-alertmanager prometheus
 fi
 # The seed's client, python-monascaclient 1.0.1 (patched to run on Python 3.11).
 bash ../shared/peer/monasca/install_seed_client.sh

@@ -67,4 +67,5 @@ class RequestContext:
     def rule_context(self) -> RuleContext:
         """What rule validation needs."""
         return RuleContext(self.caller, self.caller.project_id, self.services.gnocchi,
-                           self.services.action_rules)
+                           self.services.action_rules,
+                           self.services.conf.prometheus_project_label_name)

@@ -8,14 +8,17 @@ from oslo_middleware import cors, http_proxy_to_wsgi
 from alarmapi.conf import (
     api,
     database,
+    default,
     evaluator,
     gnocchi,
     metrics,
     notifier,
+    prometheus,
     service_credentials,
 )
 
-_GROUPS = (api, database, evaluator, gnocchi, metrics, notifier, service_credentials)
+_GROUPS = (default, api, database, evaluator, gnocchi, metrics, notifier, prometheus,
+           service_credentials)
 
 
 def list_opts() -> list[tuple[str, list[cfg.Opt]]]:
@@ -27,7 +30,7 @@ def register(conf: cfg.ConfigOpts) -> None:
     """Register every alarmapi option group on ``conf``, and the options of the
     middleware the pipeline decides about (CORS, proxy headers)."""
     for group, options in list_opts():
-        conf.register_opts(options, group=group)
+        conf.register_opts(options, group=None if group == "DEFAULT" else group)
     conf.register_opts(cors.CORS_OPTS, "cors")
     conf.register_opts(http_proxy_to_wsgi.OPTS, "oslo_middleware")
 

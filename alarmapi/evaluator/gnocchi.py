@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import functools
 import json
 import logging
-from collections.abc import Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from alarmapi import errors, rule_types
 from alarmapi.evaluator import threshold
 from alarmapi.evaluator.outcome import Evaluation
+from alarmapi.evaluator.shared_reads import SharedReads
 from alarmapi.evaluator.sources import Leaf, Source, unavailable
 from alarmapi.gnocchi import GnocchiClient
 from alarmapi.gnocchi import from_config as client_from_config
@@ -51,56 +52,38 @@ class GnocchiSource(Source):
         super().__init__()
         self.client = client
         self.lag_s = ingestion_lag_s
-        self.parallel = parallel
-        self._fetched: dict[str, Any] = {}
-        self._pool: ThreadPoolExecutor | None = None
+        self._reads = SharedReads(parallel, "gnocchi")
+
+    @property
+    def requests(self) -> int:
+        return self._reads.sent
 
     def begin_cycle(self) -> None:
         """Forget the previous cycle's answers (rules over the same data in one cycle
         share one fetch)."""
-        self._fetched.clear()
+        self._reads.clear()
 
     def close(self) -> None:
-        """Stop the threads of parallel fetches."""
-        if self._pool is not None:
-            self._pool.shutdown(wait=True)
-            self._pool = None
+        self._reads.close()
+
+    def _read(self, shape: GnocchiShape, now: datetime.datetime
+              ) -> tuple[str, Callable[[], Any]]:
+        """The key of the data a rule reads, and the read."""
+        start, stop = _window(shape, now, self.lag_s)
+        return _key(shape, start, stop), functools.partial(self._request, shape, start, stop)
 
     def prefetch(self, leaves: Sequence[Leaf], now: datetime.datetime) -> None:
         """Fetch the data of these leaves not fetched yet this cycle, ``parallel``
         requests at a time; evaluate() then answers from what came back."""
-        wanted: dict[str, tuple[GnocchiShape, datetime.datetime, datetime.datetime]] = {}
+        reads = {}
         for leaf in leaves:
             try:
                 shape = GnocchiShape.from_stored(leaf.rule_type, leaf.rule)
             except UnusableRule:
                 continue  # a broken rule fails in evaluate(), alarm by alarm
-            start, stop = _window(shape, now, self.lag_s)
-            key = _key(shape, start, stop)
-            if key not in self._fetched:
-                wanted[key] = (shape, start, stop)
-        if self.parallel < 2 or len(wanted) < 2:
-            return  # evaluate() fetches them one by one
-        if self._pool is None:
-            self._pool = ThreadPoolExecutor(self.parallel, thread_name_prefix="gnocchi")
-        futures: dict[str, Future[Any]] = {
-            key: self._pool.submit(self._request, *args) for key, args in wanted.items()}
-        self.requests += len(futures)
-        for key, future in futures.items():
-            failure = future.exception()
-            self._fetched[key] = failure if failure is not None else future.result()
-
-    def _shared(self, rule: GnocchiShape, start: datetime.datetime,
-                stop: datetime.datetime) -> Any:
-        """One request per distinct (data, window) in a cycle."""
-        key = _key(rule, start, stop)
-        if key not in self._fetched:
-            self.requests += 1
-            self._fetched[key] = self._request(rule, start, stop)
-        answer = self._fetched[key]
-        if isinstance(answer, Exception):  # a prefetch that failed fails its rules
-            raise answer
-        return answer
+            key, read = self._read(shape, now)
+            reads[key] = read
+        self._reads.prefetch(reads)
 
     def _request(self, rule: GnocchiShape, start: datetime.datetime,
                  stop: datetime.datetime) -> Any:
@@ -130,9 +113,8 @@ class GnocchiSource(Source):
         A rule without its type's shape raises UnusableRule (its alarm alone fails)."""
         rule_type = leaf.rule_type
         shape = GnocchiShape.from_stored(rule_type, leaf.rule)
-        start, stop = _window(shape, now, self.lag_s)
         try:
-            response = self._shared(shape, start, stop)
+            response = self._reads.get(*self._read(shape, now))
         except errors.BackendUnavailable as exc:
             LOG.warning("alarm %s: statistics retrieval failed: %s", leaf.alarm.alarm_id, exc)
             return unavailable(str(exc))

@@ -51,8 +51,12 @@ class Source(abc.ABC):
     name: ClassVar[str] = ""
 
     def __init__(self) -> None:
-        #: Requests sent to the backend since the source was made.
-        self.requests = 0
+        self._requests = 0
+
+    @property
+    def requests(self) -> int:
+        """Requests sent to the backend since the source was made."""
+        return self._requests
 
     def begin_cycle(self) -> None:  # noqa: B027 - a hook: most sources keep nothing
         """Forget the previous cycle's answers."""

@@ -56,7 +56,7 @@ class StoreSource(Source):
             windows[repr(window)] = window
         if not windows:
             return
-        self.requests += 1
+        self._requests += 1
         try:
             answers = self.metrics.window_statistics(list(windows.values()))
         except Exception:  # then every rule reads alone, and fails alone
@@ -68,7 +68,7 @@ class StoreSource(Source):
         shape, window = self._window(leaf, now)
         periods = self._periods.get(repr(window))
         if periods is None:
-            self.requests += 1
+            self._requests += 1
             try:
                 (periods,) = self.metrics.window_statistics([window])
             except Exception as exc:

@@ -12,19 +12,11 @@ from typing import Any
 import requests
 from keystoneauth1 import exceptions as ka_exceptions
 
-from alarmapi import errors
+from alarmapi import errors, service_auth
+from alarmapi.service_auth import pooled_session
 
 #: The catalog's service type of Gnocchi.
 SERVICE_TYPE = "metric"
-
-
-def pooled_session(pool_size: int) -> requests.Session:
-    """A requests session keeping up to ``pool_size`` connections per host open."""
-    session = requests.Session()
-    transport = requests.adapters.HTTPAdapter(pool_maxsize=max(10, pool_size))
-    session.mount("http://", transport)
-    session.mount("https://", transport)
-    return session
 
 
 class GnocchiError(errors.ClientError):
@@ -167,30 +159,6 @@ class GnocchiClient:
             raise GnocchiError(status, self._message(response))
 
 
-def _keystone_adapter(conf: Any, pool_size: int) -> Any:
-    """A keystoneauth1 Adapter for Gnocchi with the [service_credentials] user."""
-    from keystoneauth1 import adapter, identity, loading
-
-    from alarmapi.conf import service_credentials
-
-    opts = conf.service_credentials
-    if opts.auth_type:
-        auth = loading.load_auth_from_conf_options(conf, service_credentials.GROUP)
-    else:  # the password options alone, as Aodh's service_credentials are usually given
-        auth = identity.Password(
-            auth_url=opts.auth_url, username=opts.username, user_id=opts.user_id,
-            password=opts.password, user_domain_id=opts.user_domain_id,
-            user_domain_name=opts.user_domain_name, project_id=opts.project_id,
-            project_name=opts.project_name, project_domain_id=opts.project_domain_id,
-            project_domain_name=opts.project_domain_name)
-    session = loading.load_session_from_conf_options(
-        conf, service_credentials.GROUP, auth=auth, session=pooled_session(pool_size))
-    return adapter.Adapter(session, service_type=SERVICE_TYPE,
-                           interface=opts.interface.removesuffix("URL"),
-                           region_name=opts.region_name,
-                           endpoint_override=conf.gnocchi.endpoint or None)
-
-
 def from_config(conf: Any) -> GnocchiClient | None:
     """The client the [gnocchi] options describe; None when Gnocchi is not configured
     (no endpoint, and no keystone catalog to find one in)."""
@@ -198,7 +166,8 @@ def from_config(conf: Any) -> GnocchiClient | None:
         return GnocchiClient(
             conf.gnocchi.endpoint, timeout=conf.gnocchi.timeout, user=None,
             capabilities_ttl=conf.gnocchi.capabilities_cache_seconds,
-            adapter=_keystone_adapter(conf, conf.gnocchi.parallel_requests))
+            adapter=service_auth.adapter(conf, SERVICE_TYPE, conf.gnocchi.endpoint,
+                                         conf.gnocchi.parallel_requests))
     if not conf.gnocchi.endpoint:
         return None
     return GnocchiClient(

@@ -21,6 +21,8 @@ class RuleContext:
     gnocchi: GnocchiClient | None = None
     #: The limits on actions (None: only their schemes are checked).
     actions: ActionRules | None = None
+    #: The Prometheus label that holds a series' project.
+    prometheus_label: str = "project"
 
 
 class AlarmRule(Base):

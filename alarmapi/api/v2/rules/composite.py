@@ -70,14 +70,15 @@ def normalize(tree: Any, ctx: RuleContext, depth: int = 0) -> dict[str, Any]:
 
 
 def rendered(tree: dict[str, Any]) -> dict[str, Any]:
-    """The tree as shown to clients: internal leaf keys left out."""
+    """The tree as shown to clients. A leaf shows what its rule type hides elsewhere
+    when it is set (Aodh shows a prometheus leaf's ``scope_to_project``)."""
     from alarmapi.api.v2.rules.registry import rule_classes
 
     if len(tree) == 1 and next(iter(tree)) in ("and", "or"):
         ((key, children),) = tree.items()
         return {key: [rendered(child) for child in children]}
     hidden = getattr(rule_classes().get(str(tree.get("type"))), "_hidden_keys", ())
-    return {k: v for k, v in tree.items() if k not in hidden}
+    return {k: v for k, v in tree.items() if k not in hidden or v is not None}
 
 
 class CompositeRuleType(wtypes.UserType):
