@@ -66,6 +66,10 @@ ALARM_FIELDS = (
 
 #: Alarm attributes only the Monasca v2.0 API shows (kept across /v2 replaces).
 MONASCA_FIELDS = ("actions_enabled", "expression", "monasca_severity")
+#: Alarm attributes only the evaluator writes (kept across replaces).
+EVALUATOR_FIELDS = ("evaluation_error",)
+#: The longest evaluation_error kept.
+MAX_EVALUATION_ERROR = 1000
 
 
 def utcnow() -> datetime.datetime:
@@ -103,6 +107,9 @@ class Alarm:
     expression: str | None = None
     #: The Monasca severity word it was given (HIGH has no Aodh severity of its own).
     monasca_severity: str | None = None
+    #: Why the last evaluation could not read the alarm's data (None: it could); set
+    #: by the evaluator only.
+    evaluation_error: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """Return the alarm's fields as a dict (rule and lists copied)."""

@@ -86,7 +86,7 @@ class PrometheusClient:
                                      headers=headers, timeout=self.timeout)
         except requests.RequestException as exc:
             raise errors.BackendUnavailable(
-                f"Prometheus at {self.endpoint} is unavailable: {exc.__class__.__name__}"
+                f"Prometheus is unavailable: {exc.__class__.__name__}"
             ) from exc
 
     def query(self, promql: str) -> list[float]:

@@ -24,7 +24,7 @@ VOLATILE = frozenset({"alarm_id", "event_id", "timestamp", "state_timestamp",
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 #: Extra keys alarmapi adds: its extensions, flags under /v2/capabilities "api".
-EXTRA_KEYS = frozenset(EXTENSIONS) | {"scope_to_project"}
+EXTRA_KEYS = frozenset(EXTENSIONS) | {"scope_to_project", "evaluation_error"}
 #: Keys shown where Aodh's worker state decides (its PrometheusRule keeps the scope in
 #: a class attribute): a composite's prometheus leaf shows a stranger's project, none,
 #: or its own at random. alarmapi always shows the alarm's own (accepted back by PUT);

@@ -123,27 +123,36 @@ class Evaluator:
         report.skipped += len(mine) - len(due)
         self.sources.prefetch(self._certain_leaves(due), now)
         transitions = []
+        errors: dict[str, str | None] = {}
         for alarm in due:
+            error = None
             try:
                 verdict = self._verdict(alarm, now)
                 report.evaluated += 1
                 if verdict.error is not None:
                     report.source_errors += 1
-                    LOG.warning("alarm %s keeps its state: %s", alarm.alarm_id, verdict.error)
+                    error = verdict.error
+                    LOG.warning("alarm %s keeps its state: %s", alarm.alarm_id, error)
                 transition = decide(alarm.state, verdict, alarm.repeat_actions)
                 if transition is not None:
                     transitions.append((alarm, transition))
             except UnusableRule as exc:  # stored before its shape was checked
                 report.failed += 1
+                error = f"the rule cannot be evaluated: {exc.message}"
                 LOG.warning("alarm %s cannot be evaluated: %s", alarm.alarm_id, exc.message)
-            except Exception:  # one bad alarm never stops a cycle
+            except Exception as exc:  # one bad alarm never stops a cycle
                 report.failed += 1
+                error = f"the evaluation failed: {type(exc).__name__}"
                 LOG.exception("evaluation of alarm %s failed", alarm.alarm_id)
+            error = error[:model.MAX_EVALUATION_ERROR] if error else None
+            if error != alarm.evaluation_error:
+                errors[alarm.alarm_id] = error
         silencing = self._silences([a for a, _ in transitions], now)
         changes = [self._state_change(alarm, transition, now, silencing(alarm))
                    for alarm, transition in transitions]
         self._persist_all(changes, report)
         self.storage.mark_evaluated([a.alarm_id for a in due], now)
+        self.storage.record_evaluation_errors(errors)
 
     def _persist_all(self, changes: list[StateChange], report: CycleReport) -> None:
         """A batch's transitions in one transaction; one by one if that fails, so

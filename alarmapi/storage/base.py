@@ -274,6 +274,10 @@ class Connection(abc.ABC):
         """Record when these alarms were last evaluated."""
 
     @abc.abstractmethod
+    def record_evaluation_errors(self, errors: dict[str, str | None]) -> None:
+        """Set the evaluation_error of these alarms (None clears it)."""
+
+    @abc.abstractmethod
     def record_transitions(self, changes: list[StateChange]) -> list[bool]:
         """Record state changes in one transaction; each is False when its alarm's
         state moved meanwhile (and nothing of it is written)."""

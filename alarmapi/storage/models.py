@@ -59,6 +59,7 @@ class AlarmRow(Base):
                                                   server_default=sa.true())
     expression: Mapped[str | None] = mapped_column(sa.Text)
     monasca_severity: Mapped[str | None] = mapped_column(sa.String(16))
+    evaluation_error: Mapped[str | None] = mapped_column(sa.Text, nullable=True)
 
     __table_args__ = (
         # GET /v2/alarms is always project scoped and sorted by timestamp by default.

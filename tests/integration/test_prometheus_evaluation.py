@@ -142,8 +142,21 @@ def test_failures_leave_the_state_and_are_reported(
     report = Evaluator(services.storage, sources=[source]).run_cycle()
     assert (report.evaluated, report.transitions, report.source_errors) == (3, 1, 2)
     assert alarm(app, matrix)["state"] == alarm(app, broken)["state"] == "insufficient data"
+    assert alarm(app, matrix)["evaluation_error"] == (
+        "the query gives a matrix, not an instant vector or a scalar")
+    assert alarm(app, broken)["evaluation_error"].startswith("Prometheus answered 400: ")
     assert alarm(app, fine)["state"] == "alarm"
+    assert alarm(app, fine)["evaluation_error"] is None
     down = PrometheusSource(PrometheusClient("http://127.0.0.1:9", timeout=2))
     report = Evaluator(services.storage, sources=[down]).run_cycle()
     assert (report.transitions, report.source_errors) == (0, 3)
-    assert alarm(app, fine)["state"] == "alarm"
+    shown = alarm(app, fine)
+    assert (shown["state"], shown["evaluation_error"]) == (
+        "alarm", "Prometheus is unavailable: ConnectionError")
+    # A GET-then-PUT sends the extension back: accepted, and the evaluator's own.
+    for key in ("alarm_id", "timestamp", "state_timestamp", "evaluate_timestamp"):
+        shown.pop(key)
+    app.put_json(f"/v2/alarms/{fine}", dict(shown, evaluation_error="mine"), headers=A)
+    assert alarm(app, fine)["evaluation_error"] == "Prometheus is unavailable: ConnectionError"
+    Evaluator(services.storage, sources=[source]).run_cycle()
+    assert alarm(app, fine)["evaluation_error"] is None  # read again: cleared

@@ -181,7 +181,7 @@ def build_alarm(
     )
     if existing is not None:
         alarm.evaluate_timestamp = existing.evaluate_timestamp
-        for field in model.MONASCA_FIELDS:
+        for field in (*model.MONASCA_FIELDS, *model.EVALUATOR_FIELDS):
             setattr(alarm, field, getattr(existing, field))
         if state == existing.state:
             alarm.state_timestamp = existing.state_timestamp

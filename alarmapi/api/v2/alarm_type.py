@@ -40,6 +40,9 @@ class Alarm(wsbase.Base):
     severity = wsbase.EnumAttr("severity", *(s.value for s in model.Severity),
                                default=model.Severity.LOW.value)
     evaluate_timestamp = datetime.datetime
+    #: Extension: why the last evaluation could not read the alarm's data (null: it
+    #: could). Shown only; a PUT may send it back and it is ignored.
+    evaluation_error = wsme.wsattr(wtypes.text)
 
     def rule(self) -> Any:
         """The rule object of the alarm's own type (Unset when not given)."""
@@ -93,6 +96,7 @@ def to_json(alarm: model.Alarm) -> dict[str, Any]:
         "state_reason": alarm.state_reason,
         "severity": alarm.severity,
         "evaluate_timestamp": _iso(alarm.evaluate_timestamp),
+        "evaluation_error": alarm.evaluation_error,
         rule_attribute(alarm.type): shown_rule(alarm),
     }
 
@@ -110,6 +114,8 @@ def wire_list(alarms: list[model.Alarm]) -> Wire:
 def render(alarm: model.Alarm) -> Alarm:
     """The wire form of a stored alarm."""
     data = {k: v for k, v in alarm.as_dict().items() if k not in model.MONASCA_FIELDS}
+    if data["evaluation_error"] is None:  # XML as Aodh writes it: no element at all
+        del data["evaluation_error"]
     stored_rule = data.pop("rule")
     constraints = data.pop("time_constraints")
     result = Alarm(**data)

@@ -144,6 +144,10 @@ class SQLConnection(base.Connection):
     def mark_evaluated(self, alarm_ids: list[str], when: datetime.datetime) -> None:
         self._write(lambda conn: transitions.mark_evaluated(conn, alarm_ids, when))
 
+    def record_evaluation_errors(self, errors: dict[str, str | None]) -> None:
+        if errors:
+            self._write(lambda conn: transitions.record_evaluation_errors(conn, errors))
+
     def record_transitions(self, changes: list[base.StateChange]) -> list[bool]:
         if not changes:
             return []

@@ -35,6 +35,16 @@ def mark_evaluated(conn: sa.Connection, alarm_ids: list[str], when: datetime.dat
                      .values(evaluate_timestamp=when))
 
 
+def record_evaluation_errors(conn: sa.Connection, errors: dict[str, str | None]) -> None:
+    """Set each alarm's evaluation_error: one statement per distinct error."""
+    by_error: dict[str | None, list[str]] = {}
+    for alarm_id, error in errors.items():
+        by_error.setdefault(error, []).append(alarm_id)
+    for error, alarm_ids in by_error.items():
+        conn.execute(alarm_table.update().where(alarm_table.c.alarm_id.in_(alarm_ids))
+                     .values(evaluation_error=error))
+
+
 def record(conn: sa.Connection, alarm: Alarm, state: str, reason: str,
            when: datetime.datetime, change: AlarmChange | None,
            notification: Notification | None) -> bool:
