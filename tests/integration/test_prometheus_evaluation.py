@@ -146,7 +146,7 @@ def test_failures_leave_the_state_and_are_reported(
         "the query gives a matrix, not an instant vector or a scalar")
     assert alarm(app, broken)["evaluation_error"].startswith("Prometheus answered 400: ")
     assert alarm(app, fine)["state"] == "alarm"
-    assert alarm(app, fine)["evaluation_error"] is None
+    assert "evaluation_error" not in alarm(app, fine)
     down = PrometheusSource(PrometheusClient("http://127.0.0.1:9", timeout=2))
     report = Evaluator(services.storage, sources=[down]).run_cycle()
     assert (report.transitions, report.source_errors) == (0, 3)
@@ -159,4 +159,4 @@ def test_failures_leave_the_state_and_are_reported(
     app.put_json(f"/v2/alarms/{fine}", dict(shown, evaluation_error="mine"), headers=A)
     assert alarm(app, fine)["evaluation_error"] == "Prometheus is unavailable: ConnectionError"
     Evaluator(services.storage, sources=[source]).run_cycle()
-    assert alarm(app, fine)["evaluation_error"] is None  # read again: cleared
+    assert "evaluation_error" not in alarm(app, fine)  # read again: cleared

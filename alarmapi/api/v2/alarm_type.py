@@ -40,8 +40,8 @@ class Alarm(wsbase.Base):
     severity = wsbase.EnumAttr("severity", *(s.value for s in model.Severity),
                                default=model.Severity.LOW.value)
     evaluate_timestamp = datetime.datetime
-    #: Extension: why the last evaluation could not read the alarm's data (null: it
-    #: could). Shown only; a PUT may send it back and it is ignored.
+    #: Extension: why the last evaluation could not read the alarm's data (absent when
+    #: it could). Shown only; a PUT may send it back and it is ignored.
     evaluation_error = wsme.wsattr(wtypes.text)
 
     def rule(self) -> Any:
@@ -96,8 +96,9 @@ def to_json(alarm: model.Alarm) -> dict[str, Any]:
         "state_reason": alarm.state_reason,
         "severity": alarm.severity,
         "evaluate_timestamp": _iso(alarm.evaluate_timestamp),
-        "evaluation_error": alarm.evaluation_error,
         rule_attribute(alarm.type): shown_rule(alarm),
+        # Shown only when set, in JSON as in XML: Aodh's documents stay byte for byte.
+        **({"evaluation_error": alarm.evaluation_error} if alarm.evaluation_error else {}),
     }
 
 

@@ -37,7 +37,7 @@ EXTENSIONS = {
     "alarms:actions:alertmanager": True,
     # /v2/silences: deliveries of matching alarms held back (fixed, recurring, until ok).
     "alarms:silences": True,
-    # Alarms show evaluation_error: why their data could not be read (null when it could).
+    # Alarms show evaluation_error when their data could not be read (absent when it could).
     "alarms:evaluation_error": True,
 }
 
