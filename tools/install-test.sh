@@ -12,6 +12,10 @@ if [ ! -x .venv-aodhclient/bin/aodh ]; then
   .venv-aodhclient/bin/python -m pip install -q --upgrade pip >/dev/null
   .venv-aodhclient/bin/python -m pip install -q aodhclient==3.12.0 python-openstackclient
 fi
+# tempest.lib: python-aodhclient's own functional tests run on it.
+if ! .venv-aodhclient/bin/python -c "import tempest.lib" 2>/dev/null; then
+  .venv-aodhclient/bin/python -m pip install -q 'tempest==47.0.0'
+fi
 # Gnocchi where ../shared/peer/gnocchi expects it (the tests start and stop it).
 PEER_HOME="${PEER_HOME:-$HOME/.cache/alarmapi-peer}"
 if [ ! -x "$PEER_HOME/gnocchi-venv/bin/gnocchi-api" ]; then

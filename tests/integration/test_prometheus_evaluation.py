@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+import requests
 import webtest
 
 from alarmapi import promql
@@ -19,7 +20,7 @@ from alarmapi.evaluator.service import Evaluator
 from alarmapi.prometheus import PrometheusClient
 from tests import databases
 from tests.conftest import ADMIN, make_api
-from tests.integration import prometheus_peer
+from tests.integration import live, prometheus_peer
 
 SERIES = {
     'cpu_util{project="A",vm="a1"}': 90.0,
@@ -160,3 +161,21 @@ def test_failures_leave_the_state_and_are_reported(
     assert alarm(app, fine)["evaluation_error"] == "Prometheus is unavailable: ConnectionError"
     Evaluator(services.storage, sources=[source]).run_cycle()
     assert "evaluation_error" not in alarm(app, fine)  # read again: cleared
+
+
+def test_the_evaluator_daemon_reads_prometheus_from_its_config(
+        prometheus: str, tmp_path: pathlib.Path) -> None:
+    config = live.write_config(
+        tmp_path, f"sqlite:///{tmp_path}/alarmapi.sqlite",
+        f"[evaluator]\nevaluation_interval = 1\n\n[prometheus]\nendpoint = {prometheus}\n")
+    with live.server(config, workers=1) as url, \
+            live.process("alarmapi-evaluator", config):
+        body = {"name": "p", "type": "prometheus", "prometheus_rule": {
+            "query": "cpu_util", "threshold": 50, "comparison_operator": "gt"}}
+        alarm_id = requests.post(url + "/v2/alarms", json=body, headers=A,
+                                 timeout=10).json()["alarm_id"]
+
+        def shown() -> dict[str, Any]:
+            return dict(requests.get(f"{url}/v2/alarms/{alarm_id}", headers=A,
+                                     timeout=10).json())
+        assert live.poll(lambda: shown()["state"] == "alarm", 60), shown()
