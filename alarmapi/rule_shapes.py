@@ -243,6 +243,23 @@ class PrometheusShape:
         return dataclasses.asdict(self)
 
 
+@dataclasses.dataclass(frozen=True)
+class LoadBalancerShape:
+    """A stored ``loadbalancer_member_health`` rule: an Octavia pool of a Heat
+    autoscaling group."""
+
+    pool_id: str
+    stack_id: str | None = None
+    autoscaling_group_id: str | None = None
+
+    @classmethod
+    def from_stored(cls, rule: Mapping[str, Any]) -> LoadBalancerShape:
+        """Read a stored loadbalancer_member_health rule."""
+        optional = {key: _text(rule, key) for key in ("stack_id", "autoscaling_group_id")
+                    if _get(rule, key) is not None}
+        return cls(pool_id=_text(rule, "pool_id"), **optional)
+
+
 LeafShape = ThresholdShape | GnocchiShape | PrometheusShape
 #: The rule types with a shape of their own.
 SHAPED_TYPES = (rule_types.THRESHOLD, *rule_types.GNOCCHI_TYPES, rule_types.PROMETHEUS)

@@ -32,7 +32,8 @@ ALL_TYPES = (
 COMPOSABLE_TYPES = (THRESHOLD, *GNOCCHI_TYPES, PROMETHEUS)
 
 #: The types alarmapi's evaluator evaluates on its schedule.
-EVALUATED_TYPES = (THRESHOLD, *GNOCCHI_TYPES, PROMETHEUS, COMPOSITE)
+EVALUATED_TYPES = (THRESHOLD, *GNOCCHI_TYPES, PROMETHEUS, LOADBALANCER_MEMBER_HEALTH,
+                   COMPOSITE)
 
 #: Comparison operators of threshold-like rules.
 COMPARISON_OPERATORS = ("lt", "le", "eq", "ne", "ge", "gt")

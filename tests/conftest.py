@@ -9,6 +9,7 @@ import pytest
 import webtest
 
 from alarmapi import conf as alarmapi_conf
+from alarmapi import octavia
 from alarmapi.api import app, policies
 from alarmapi.api.context import Services
 from alarmapi.storage.sql import SQLConnection
@@ -43,7 +44,8 @@ def make_api(
         conf.set_override(name, value, group)
     connection = SQLConnection(url)
     connection.upgrade()
-    services = Services(conf, connection, policies.init(conf), FakeGnocchi())
+    services = Services(conf, connection, policies.init(conf), FakeGnocchi(),
+                        octavia.from_config(conf))
     return webtest.TestApp(app.load_app(conf, services)), services
 
 

@@ -28,6 +28,13 @@ fi
 if ! "$PEER_HOME/gnocchi-venv/bin/python" -c "import keystonemiddleware" 2>/dev/null; then
   "$PEER_HOME/gnocchi-venv/bin/python" -m pip install -q 'gnocchi[keystone]==4.7.1'
 fi
+# A real Octavia 19 API in its own venv for the loadbalancer_member_health alarms
+# (tests/integration/octavia_peer.py starts it on the local MariaDB).
+if [ ! -x "$PEER_HOME/octavia-venv/bin/octavia-api" ] || \
+    ! "$PEER_HOME/octavia-venv/bin/python" -c "import pymysql" 2>/dev/null; then
+  "$PY" -m venv "$PEER_HOME/octavia-venv"
+  "$PEER_HOME/octavia-venv/bin/python" -m pip install -q 'octavia==19.0.0' PyMySQL
+fi
 # A real Keystone 30 for the trust+http tests (tools/keystone_peer.sh starts it).
 bash tools/keystone_peer.sh install
 # A real Prometheus Alertmanager (Debian's) for the alertmanager:// tests, and a real

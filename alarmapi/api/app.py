@@ -17,7 +17,7 @@ import webob
 from oslo_config import cfg
 from paste import deploy
 
-from alarmapi import errors, gnocchi
+from alarmapi import errors, gnocchi, octavia
 from alarmapi.api import faults, hooks, limits, pecan_speed, policies
 from alarmapi.api.context import Services
 from alarmapi.api.root import VersionsController
@@ -35,7 +35,7 @@ _SERVICES: dict[str, Services] = {}
 def build_services(conf: cfg.ConfigOpts) -> Services:
     """Create the storage, policy enforcer and Gnocchi client of a process."""
     return Services(conf, get_connection(conf.database.connection), policies.init(conf),
-                    gnocchi.from_config(conf))
+                    gnocchi.from_config(conf), octavia.from_config(conf))
 
 
 def _aodh_error(error: errors.AlarmAPIError) -> webob.Response:

@@ -14,6 +14,7 @@ from alarmapi.api.identity import Caller
 from alarmapi.api.v2.action_rules import ActionRules
 from alarmapi.api.v2.rules.base import RuleContext
 from alarmapi.gnocchi import GnocchiClient
+from alarmapi.octavia import OctaviaClient
 from alarmapi.storage import Connection
 from alarmapi.storage.base import AlarmLimits
 
@@ -26,6 +27,8 @@ class Services:
     storage: Connection
     enforcer: policy.Enforcer
     gnocchi: GnocchiClient | None = None
+    #: Octavia, to check that a loadbalancer_member_health alarm's pool is its project's.
+    octavia: OctaviaClient | None = None
     decisions: rbac.DecisionCache = dataclasses.field(init=False)
     action_rules: ActionRules = dataclasses.field(init=False)
 
@@ -68,4 +71,5 @@ class RequestContext:
         """What rule validation needs."""
         return RuleContext(self.caller, self.caller.project_id, self.services.gnocchi,
                            self.services.action_rules,
-                           self.services.conf.prometheus_project_label_name)
+                           self.services.conf.prometheus_project_label_name,
+                           self.services.octavia)

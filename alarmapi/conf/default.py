@@ -11,4 +11,11 @@ OPTS = [
         help="The Prometheus label holding the project of a series: a prometheus alarm "
         "of a project reads only the series whose label is that project.",
     ),
+    cfg.IntOpt(
+        "member_creation_time",
+        default=120,
+        min=0,
+        help="Seconds a new load balancer member is given to come up: younger members "
+        "in ERROR do not count as unhealthy.",
+    ),
 ]

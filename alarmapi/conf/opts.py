@@ -13,12 +13,13 @@ from alarmapi.conf import (
     gnocchi,
     metrics,
     notifier,
+    octavia,
     prometheus,
     service_credentials,
 )
 
-_GROUPS = (default, api, database, evaluator, gnocchi, metrics, notifier, prometheus,
-           service_credentials)
+_GROUPS = (default, api, database, evaluator, gnocchi, metrics, notifier, octavia,
+           prometheus, service_credentials)
 
 
 def list_opts() -> list[tuple[str, list[cfg.Opt]]]:

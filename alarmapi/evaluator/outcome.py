@@ -18,8 +18,8 @@ class Evaluation:
     #: Where mixed data leans (the latest period's side), used to leave
     #: ``insufficient data`` even without a clear verdict, as Aodh does.
     trend: str | None = None
-    #: Why the data could not be read (set only with ``state`` None): reported in the
-    #: log, the cycle report and the alarm's ``evaluation_error``.
+    #: Why the data could not be read: reported in the log, the cycle report and the
+    #: alarm's ``evaluation_error`` (the state is None, or what Aodh moves to then).
     error: str | None = None
 
 

@@ -9,6 +9,7 @@ from alarmapi.api.identity import Caller
 from alarmapi.api.v2.action_rules import ActionRules
 from alarmapi.api.v2.wsbase import Base, EnumAttr
 from alarmapi.gnocchi import GnocchiClient
+from alarmapi.octavia import OctaviaClient
 from alarmapi.rule_types import COMPARISON_OPERATORS
 
 
@@ -23,6 +24,8 @@ class RuleContext:
     actions: ActionRules | None = None
     #: The Prometheus label that holds a series' project.
     prometheus_label: str = "project"
+    #: Octavia (None: pools are not checked at create, only at evaluation).
+    octavia: OctaviaClient | None = None
 
 
 class AlarmRule(Base):

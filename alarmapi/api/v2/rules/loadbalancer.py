@@ -1,11 +1,13 @@
-"""The loadbalancer_member_health rule schema (accepted and stored)."""
+"""The loadbalancer_member_health rule schema."""
 
 from __future__ import annotations
 
 import wsme
 from wsme import types as wtypes
 
+from alarmapi import errors
 from alarmapi.api.v2.rules.base import AlarmRule, RuleContext
+from alarmapi.octavia import OctaviaFailed
 
 
 class LoadBalancerMemberHealthRule(AlarmRule):
@@ -23,6 +25,18 @@ class LoadBalancerMemberHealthRule(AlarmRule):
     autoscaling_group_id = wsme.wsattr(wtypes.text)
 
     def validate_rule(self, ctx: RuleContext) -> None:
+        """Every field is required; with Octavia configured, the pool must be one of the
+        alarm's project (Aodh reads any pool with its service user). A stranger's pool
+        and a pool that does not exist are refused alike."""
         for name in self._required:
             if getattr(self, name) in (wsme.Unset, None):
                 raise wsme.exc.InvalidInput(name, None, "Mandatory field missing.")
+        if ctx.octavia is None:
+            return
+        try:
+            project = ctx.octavia.pool_project(self.pool_id)
+        except OctaviaFailed as exc:
+            raise errors.BackendUnavailable(f"Octavia cannot be asked: {exc}") from exc
+        if project is None or project != ctx.project_id:
+            raise errors.InvalidInput("pool_id", self.pool_id,
+                                      "the alarm's project has no such pool")
