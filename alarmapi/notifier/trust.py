@@ -31,18 +31,51 @@ def plain_action(action: urllib.parse.SplitResult) -> urllib.parse.SplitResult:
 MAX_TRUSTS = 1024
 
 
+class TrustSessions:
+    """keystoneauth sessions of the [service_credentials] user scoped by trusts, the
+    most recently used MAX_TRUSTS kept (with their tokens, until they near expiry)."""
+
+    def __init__(self, conf: cfg.ConfigOpts) -> None:
+        self.conf = conf
+        self._lock = threading.Lock()
+        self._sessions: collections.OrderedDict[str, Any] = collections.OrderedDict()
+
+    def session(self, trust_id: str) -> Any:
+        """The session of one trust."""
+        with self._lock:
+            session = self._sessions.get(trust_id)
+            if session is None:
+                opts = self.conf.service_credentials
+                # Scoped by the trust alone: no project, as keystone requires.
+                auth = v3.Password(auth_url=opts.auth_url, username=opts.username,
+                                   password=opts.password, user_id=opts.user_id,
+                                   user_domain_id=opts.user_domain_id,
+                                   user_domain_name=opts.user_domain_name, trust_id=trust_id)
+                session = ka_loading.load_session_from_conf_options(
+                    self.conf, service_credentials.GROUP, auth=auth)
+                self._sessions[trust_id] = session
+            self._sessions.move_to_end(trust_id)
+            while len(self._sessions) > MAX_TRUSTS:
+                self._sessions.popitem(last=False)
+        return session
+
+
+def trust_of(action: urllib.parse.SplitResult) -> str:
+    """The trust id in an action's user part ("" when it names none)."""
+    return urllib.parse.unquote(action.username or "")
+
+
 class TrustNotifier(RestNotifier):
     """POSTs with a token redeemed from the action's trust."""
 
     def __init__(self, conf: cfg.ConfigOpts, http: HTTPClient) -> None:
         super().__init__(conf, http)
-        self._lock = threading.Lock()
-        self._sessions: collections.OrderedDict[str, Any] = collections.OrderedDict()
+        self.sessions = TrustSessions(conf)
 
     def notify(self, action: urllib.parse.SplitResult, delivery: Delivery) -> Outcome:
         if self.conf.api.auth_mode != "keystone":
             return Outcome.failed("trust actions need auth_mode = keystone")
-        trust_id = urllib.parse.unquote(action.username or "")
+        trust_id = trust_of(action)
         if not trust_id:
             return Outcome.failed(f"{action.scheme} action names no trust")
         try:
@@ -56,18 +89,4 @@ class TrustNotifier(RestNotifier):
     def token(self, trust_id: str) -> str:
         """A token of the service user scoped by the trust (kept by keystoneauth until
         it nears expiry)."""
-        with self._lock:
-            session = self._sessions.get(trust_id)
-            if session is None:
-                opts = self.conf.service_credentials
-                # Scoped by the trust alone: no project, as keystone requires.
-                auth = v3.Password(auth_url=opts.auth_url, username=opts.username,
-                                   password=opts.password, user_id=opts.user_id,
-                                   user_domain_id=opts.user_domain_id,
-                                   user_domain_name=opts.user_domain_name, trust_id=trust_id)
-                session = ka_loading.load_session_from_conf_options(
-                    self.conf, service_credentials.GROUP, auth=auth)
-                self._sessions[trust_id] = session
-                while len(self._sessions) > MAX_TRUSTS:
-                    self._sessions.popitem(last=False)
-        return str(session.get_token())
+        return str(self.sessions.session(trust_id).get_token())

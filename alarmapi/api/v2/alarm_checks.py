@@ -20,7 +20,8 @@ from alarmapi.rule_types import COMPOSITE, rule_attribute
 
 ACTION_FIELDS = ("ok_actions", "alarm_actions", "insufficient_data_actions")
 #: Action schemes the notifier delivers; log and test are for admins only.
-ACTION_SCHEMES = ("http", "https", "trust+http", "trust+https", "zaqar", "trust+zaqar",
+ACTION_SCHEMES = ("http", "https", "trust+http", "trust+https", "trust+heat", "zaqar",
+                  "trust+zaqar",
                   "log", "test", "mailto", notification_methods.SCHEME,
                   *model.ALERTMANAGER_SCHEMES)
 ADMIN_ONLY_SCHEMES = ("log", "test")
