@@ -15,7 +15,8 @@ OPTS = [
     cfg.StrOpt("cycle_report_file",
                help="Append one JSON line per evaluation cycle to this file (start, end, "
                "wall_s, cpu_s, alarms evaluated, skipped, transitions, failed, lost_races, "
-               "gnocchi_requests), for capacity planning. Unset: cycles are only logged."),
+               "source_errors, and store_, gnocchi_, prometheus_ and octavia_requests), "
+               "for capacity planning. Unset: cycles are only logged."),
     cfg.StrOpt("coordination_url", secret=True,
                help="tooz backend URL (for example redis://127.0.0.1:6379?timeout=10) "
                "shared by several evaluators, which split the alarms on a hash ring and "
