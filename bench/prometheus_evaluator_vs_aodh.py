@@ -37,16 +37,15 @@ from typing import Any
 
 import psycopg
 import requests
-import sqlalchemy as sa
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from bench.api_vs_aodh import fresh_database  # noqa: E402
 from tests.integration import live, prometheus_peer  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "bench" / "aodh_eval"
 PEER_HOME = pathlib.Path(os.environ.get("PEER_HOME", pathlib.Path.home() / ".cache/alarmapi-peer"))
 AODH_VENV = PEER_HOME / "aodh-venv"
-PG = "postgresql://postgres@127.0.0.1:5432"
 QUERIES = 100
 PROJECT = {"X-User-Id": "bench-user", "X-Project-Id": "bench-a", "X-Roles": "member"}
 ADMIN = {"X-User-Id": "bench-admin", "X-Project-Id": "bench-admin", "X-Roles": "admin"}
@@ -71,15 +70,6 @@ def alarm_body(index: int) -> dict[str, Any]:
 def headers_of(index: int) -> dict[str, str]:
     """Even alarms a project's own (scoped), odd ones an admin's own (unscoped)."""
     return PROJECT if index % 2 == 0 else ADMIN
-
-
-def fresh_database(name: str) -> str:
-    engine = sa.create_engine(f"{PG}/postgres", isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(sa.text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-        conn.execute(sa.text(f"CREATE DATABASE {name}"))
-    engine.dispose()
-    return f"{PG}/{name}"
 
 
 def tree_cpu(pid: int) -> float:

@@ -13,8 +13,8 @@ from typing import Any
 from alarmapi import errors, rule_types
 from alarmapi.evaluator import threshold
 from alarmapi.evaluator.outcome import Evaluation
-from alarmapi.evaluator.shared_reads import SharedReads
-from alarmapi.evaluator.sources import Leaf, Source, unavailable
+from alarmapi.evaluator.shared_reads import SharedReadsSource
+from alarmapi.evaluator.sources import Leaf, unavailable
 from alarmapi.gnocchi import GnocchiClient
 from alarmapi.gnocchi import from_config as client_from_config
 from alarmapi.model import State
@@ -41,7 +41,7 @@ def _key(rule: GnocchiShape, start: datetime.datetime, stop: datetime.datetime) 
     return json.dumps([fields, _iso(start), _iso(stop)], sort_keys=True)
 
 
-class GnocchiSource(Source):
+class GnocchiSource(SharedReadsSource):
     """Fetches the per-period values of a gnocchi_* rule and judges them."""
 
     rule_types = rule_types.GNOCCHI_TYPES
@@ -49,22 +49,9 @@ class GnocchiSource(Source):
 
     def __init__(self, client: GnocchiClient, ingestion_lag_s: int = 0,
                  parallel: int = 1) -> None:
-        super().__init__()
+        super().__init__(parallel)
         self.client = client
         self.lag_s = ingestion_lag_s
-        self._reads = SharedReads(parallel, "gnocchi")
-
-    @property
-    def requests(self) -> int:
-        return self._reads.sent
-
-    def begin_cycle(self) -> None:
-        """Forget the previous cycle's answers (rules over the same data in one cycle
-        share one fetch)."""
-        self._reads.clear()
-
-    def close(self) -> None:
-        self._reads.close()
 
     def _read(self, shape: GnocchiShape, now: datetime.datetime
               ) -> tuple[str, Callable[[], Any]]:
@@ -83,7 +70,7 @@ class GnocchiSource(Source):
                 continue  # a broken rule fails in evaluate(), alarm by alarm
             key, read = self._read(shape, now)
             reads[key] = read
-        self._reads.prefetch(reads)
+        self.reads.prefetch(reads)
 
     def _request(self, rule: GnocchiShape, start: datetime.datetime,
                  stop: datetime.datetime) -> Any:
@@ -114,7 +101,7 @@ class GnocchiSource(Source):
         rule_type = leaf.rule_type
         shape = GnocchiShape.from_stored(rule_type, leaf.rule)
         try:
-            response = self._reads.get(*self._read(shape, now))
+            response = self.reads.get(*self._read(shape, now))
         except errors.BackendUnavailable as exc:
             LOG.warning("alarm %s: statistics retrieval failed: %s", leaf.alarm.alarm_id, exc)
             return unavailable(str(exc))

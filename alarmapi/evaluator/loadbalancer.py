@@ -11,8 +11,8 @@ from typing import Any
 
 from alarmapi import errors, rule_types
 from alarmapi.evaluator.outcome import Evaluation
-from alarmapi.evaluator.shared_reads import SharedReads
-from alarmapi.evaluator.sources import Leaf, Source
+from alarmapi.evaluator.shared_reads import SharedReadsSource
+from alarmapi.evaluator.sources import Leaf
 from alarmapi.model import State
 from alarmapi.octavia import OctaviaClient, OctaviaFailed, from_config
 from alarmapi.rule_shapes import LoadBalancerShape
@@ -68,7 +68,7 @@ def verdict(alarm_state: str, shape: LoadBalancerShape, members: list[dict[str, 
     return Evaluation(state, reason, data)
 
 
-class LoadBalancerSource(Source):
+class LoadBalancerSource(SharedReadsSource):
     """Judges loadbalancer_member_health rules from Octavia."""
 
     rule_types = (rule_types.LOADBALANCER_MEMBER_HEALTH,)
@@ -76,21 +76,10 @@ class LoadBalancerSource(Source):
 
     def __init__(self, client: OctaviaClient, creation_time_s: int = 120,
                  parallel: int = 1) -> None:
-        super().__init__()
+        super().__init__(parallel)
         self.client = client
         self.creation_time_s = creation_time_s
-        self._reads = SharedReads(parallel, "octavia")
         self._projects: dict[str, str | None] = {}
-
-    @property
-    def requests(self) -> int:
-        return self._reads.sent
-
-    def begin_cycle(self) -> None:
-        self._reads.clear()
-
-    def close(self) -> None:
-        self._reads.close()
 
     def _project(self, pool_id: str) -> str | None:
         if pool_id not in self._projects:
@@ -115,12 +104,12 @@ class LoadBalancerSource(Source):
                 pools.add(LoadBalancerShape.from_stored(leaf.rule).pool_id)
             except errors.InvalidInput:
                 continue
-        self._reads.prefetch({pool: self._reader(pool) for pool in pools})
+        self.reads.prefetch({pool: self._reader(pool) for pool in pools})
 
     def evaluate(self, leaf: Leaf, now: datetime.datetime) -> Evaluation:
         shape = LoadBalancerShape.from_stored(leaf.rule)
         try:
-            project, members = self._reads.get(shape.pool_id, self._reader(shape.pool_id))
+            project, members = self.reads.get(shape.pool_id, self._reader(shape.pool_id))
         except (errors.BackendUnavailable, OctaviaFailed) as exc:
             LOG.warning("alarm %s: %s: %s", leaf.alarm.alarm_id, UNREACHABLE, exc)
             return verdict(leaf.alarm.state, shape, None, str(exc))

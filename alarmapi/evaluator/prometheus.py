@@ -13,8 +13,8 @@ from typing import Any
 from alarmapi import errors, promql, rule_types
 from alarmapi.evaluator import threshold
 from alarmapi.evaluator.outcome import Evaluation
-from alarmapi.evaluator.shared_reads import SharedReads
-from alarmapi.evaluator.sources import Leaf, Source, unavailable
+from alarmapi.evaluator.shared_reads import SharedReadsSource
+from alarmapi.evaluator.sources import Leaf, unavailable
 from alarmapi.model import State
 from alarmapi.prometheus import PrometheusClient, QueryFailed, from_config
 from alarmapi.rule_shapes import PrometheusShape, UnusableRule
@@ -46,7 +46,7 @@ def judge(shape: PrometheusShape, values: list[float]) -> Evaluation:
     return threshold.evaluate(rule, values, "threshold")
 
 
-class PrometheusSource(Source):
+class PrometheusSource(SharedReadsSource):
     """Judges prometheus rules; a project's alarm reads only that project's series."""
 
     rule_types = (rule_types.PROMETHEUS,)
@@ -54,20 +54,9 @@ class PrometheusSource(Source):
 
     def __init__(self, client: PrometheusClient, project_label: str = "project",
                  parallel: int = 1) -> None:
-        super().__init__()
+        super().__init__(parallel)
         self.client = client
         self.project_label = project_label
-        self._reads = SharedReads(parallel, "prometheus")
-
-    @property
-    def requests(self) -> int:
-        return self._reads.sent
-
-    def begin_cycle(self) -> None:
-        self._reads.clear()
-
-    def close(self) -> None:
-        self._reads.close()
 
     def query_of(self, leaf: Leaf) -> tuple[PrometheusShape, str]:
         """The rule's shape and the query sent for it: scoped to the alarm's own
@@ -91,7 +80,7 @@ class PrometheusSource(Source):
             except errors.InvalidInput:
                 continue  # judged alone in evaluate(), where it fails by itself
             reads[query] = functools.partial(self.client.query, query)
-        self._reads.prefetch(reads)
+        self.reads.prefetch(reads)
 
     def evaluate(self, leaf: Leaf, now: datetime.datetime) -> Evaluation:
         try:
@@ -99,7 +88,7 @@ class PrometheusSource(Source):
         except promql.UnscopableQuery as exc:
             return unavailable(f"the query cannot be scoped to the project: {exc.reason}")
         try:
-            values = self._reads.get(query, lambda: self.client.query(query))
+            values = self.reads.get(query, lambda: self.client.query(query))
         except (errors.BackendUnavailable, QueryFailed) as exc:
             return unavailable(str(exc))
         return judge(shape, values)

@@ -7,6 +7,8 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
+from alarmapi.evaluator.sources import Source
+
 
 class SharedReads:
     """A cycle's answers (or failures) keyed by the read that produced them."""
@@ -62,3 +64,21 @@ class SharedReads:
         if self._pool is not None:
             self._pool.shutdown(wait=True)
             self._pool = None
+
+
+class SharedReadsSource(Source):
+    """A source whose reads are shared within a cycle (``self.reads``)."""
+
+    def __init__(self, parallel: int = 1) -> None:
+        super().__init__()
+        self.reads = SharedReads(parallel, self.name or "reads")
+
+    @property
+    def requests(self) -> int:
+        return self.reads.sent
+
+    def begin_cycle(self) -> None:
+        self.reads.clear()
+
+    def close(self) -> None:
+        self.reads.close()

@@ -18,8 +18,7 @@ from alarmapi.api.context import Services
 from alarmapi.evaluator.prometheus import PrometheusSource
 from alarmapi.evaluator.service import Evaluator
 from alarmapi.prometheus import PrometheusClient
-from tests import databases
-from tests.conftest import ADMIN, make_api
+from tests.conftest import ADMIN
 from tests.integration import live, prometheus_peer
 
 SERIES = {
@@ -80,14 +79,6 @@ def test_a_scalar_is_one_sample(prometheus: str) -> None:
     assert math.isnan(value)  # B's 7 is not A's
 
 
-@pytest.fixture
-def api() -> Iterator[tuple[webtest.TestApp, Services]]:
-    with databases.database("sqlite") as url:
-        test_app, services = make_api(url)
-        yield test_app, services
-        services.storage.dispose()  # type: ignore[attr-defined]
-
-
 def create(app: webtest.TestApp, headers: dict[str, str], query: str, threshold: float,
            operator: str = "gt", **extra: Any) -> str:
     body = {"name": "p", "type": "prometheus", "prometheus_rule": {
@@ -101,8 +92,8 @@ def alarm(app: webtest.TestApp, alarm_id: str) -> dict[str, Any]:
 
 
 def test_the_evaluator_judges_each_project_on_its_own_series(
-        prometheus: str, api: tuple[webtest.TestApp, Services]) -> None:
-    app, services = api
+        prometheus: str, api_services: tuple[webtest.TestApp, Services]) -> None:
+    app, services = api_services
     a_high = create(app, A, "cpu_util", 50)
     a_again = create(app, A, "cpu_util", 50, "ge")          # same query: one request
     b_low = create(app, B, "cpu_util", 50, "lt")
@@ -134,8 +125,8 @@ def test_the_evaluator_judges_each_project_on_its_own_series(
 
 
 def test_failures_leave_the_state_and_are_reported(
-        prometheus: str, api: tuple[webtest.TestApp, Services]) -> None:
-    app, services = api
+        prometheus: str, api_services: tuple[webtest.TestApp, Services]) -> None:
+    app, services = api_services
     matrix = create(app, A, "cpu_util[1m]", 1)
     broken = create(app, ADMIN, "cpu_util{", 1)              # unscoped: sent as written
     fine = create(app, A, "cpu_util", 1)
