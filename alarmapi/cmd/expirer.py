@@ -36,10 +36,12 @@ def main(argv: list[str] | None = None) -> int:
         ttl = conf.notifier.delivery_time_to_live
         if ttl > 0:
             notifications = storage.outbox.purge(utcnow() - datetime.timedelta(seconds=ttl))
+        events = storage.forget_events(
+            utcnow() - datetime.timedelta(seconds=conf.listener.deduplication_window))
     finally:
         storage.dispose()
-    summary = (f"expired {measurements} measurements, {history} history records and "
-               f"{notifications} notifications")
+    summary = (f"expired {measurements} measurements, {history} history records, "
+               f"{notifications} notifications and {events} event ids")
     LOG.info(summary)
     print(summary)
     return 0

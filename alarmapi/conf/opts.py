@@ -11,6 +11,7 @@ from alarmapi.conf import (
     default,
     evaluator,
     gnocchi,
+    listener,
     metrics,
     notifier,
     octavia,
@@ -18,8 +19,8 @@ from alarmapi.conf import (
     service_credentials,
 )
 
-_GROUPS = (default, api, database, evaluator, gnocchi, metrics, notifier, octavia,
-           prometheus, service_credentials)
+_GROUPS = (default, api, database, evaluator, gnocchi, listener, metrics, notifier,
+           octavia, prometheus, service_credentials)
 
 
 def list_opts() -> list[tuple[str, list[cfg.Opt]]]:

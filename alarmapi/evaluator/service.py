@@ -14,9 +14,10 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from alarmapi import history, model, rule_shapes, rule_types, silences, time_constraints
+from alarmapi import model, rule_shapes, rule_types, silences, time_constraints
 from alarmapi.evaluator import composite
-from alarmapi.evaluator.outcome import Evaluation, Transition, decide
+from alarmapi.evaluator.changes import state_change
+from alarmapi.evaluator.outcome import Evaluation, decide
 from alarmapi.evaluator.partition import Everything, Partition
 from alarmapi.evaluator.sources import Leaf, Source, Sources
 from alarmapi.evaluator.store import StoreSource
@@ -25,8 +26,6 @@ from alarmapi.storage import Connection
 from alarmapi.storage.base import StateChange
 
 LOG = logging.getLogger(__name__)
-#: The evaluator records its transitions as this user (Aodh leaves them empty).
-NO_USER = None
 
 
 @dataclasses.dataclass
@@ -148,7 +147,7 @@ class Evaluator:
             if error != alarm.evaluation_error:
                 errors[alarm.alarm_id] = error
         silencing = self._silences([a for a, _ in transitions], now)
-        changes = [self._state_change(alarm, transition, now, silencing(alarm))
+        changes = [state_change(alarm, transition, now, silencing(alarm))
                    for alarm, transition in transitions]
         self._persist_all(changes, report)
         self.storage.mark_evaluated([a.alarm_id for a in due], now)
@@ -234,29 +233,6 @@ class Evaluator:
             return held[0].id if held is not None else None
 
         return silenced_by
-
-    def _state_change(self, alarm: model.Alarm, transition: Transition,
-                      now: datetime.datetime, silenced_by: str | None = None) -> StateChange:
-        # Never stamped before the state it leaves (set by hand after the cycle began),
-        # so history in time order is a chain of states.
-        now = max(now, alarm.state_timestamp + datetime.timedelta(microseconds=1))
-        change = None
-        if not transition.repeated:
-            change = history.record(
-                dataclasses.replace(alarm, state=transition.current),
-                model.ChangeType.STATE_TRANSITION,
-                {"state": transition.current, "transition_reason": transition.reason,
-                 "previous_state": transition.previous, "reason_data": transition.reason_data,
-                 **({"silenced_by": silenced_by} if silenced_by else {})},
-                user_id=NO_USER, project_id=alarm.project_id, timestamp=now)
-        actions = model.actions_for(alarm, transition.current, transition.previous)
-        notification = model.Notification(
-            alarm.alarm_id, alarm.project_id, alarm.name, alarm.severity, transition.previous,
-            transition.current, transition.reason, transition.reason_data, actions, now,
-            alarm_type=alarm.type, description=alarm.description,
-        ) if actions else None
-        return StateChange(alarm, transition.current, transition.reason, now, change,
-                           notification)
 
 
 def _meters_read(alarm: model.Alarm) -> set[tuple[str | None, str]]:

@@ -274,6 +274,18 @@ class Connection(abc.ABC):
         """Record when these alarms were last evaluated."""
 
     @abc.abstractmethod
+    def record_event(self, message_id: str, when: datetime.datetime,
+                     changes: list[StateChange]) -> int | None:
+        """Record that an event arrived, with the transitions it fires, in one
+        transaction: the number of transitions; None when the event was recorded
+        before (nothing written); -1 when an alarm's state moved meanwhile (nothing
+        written: judge the event again)."""
+
+    @abc.abstractmethod
+    def forget_events(self, before: datetime.datetime) -> int:
+        """Forget the message ids of events received before ``before``."""
+
+    @abc.abstractmethod
     def record_evaluation_errors(self, errors: dict[str, str | None]) -> None:
         """Set the evaluation_error of these alarms (None clears it)."""
 

@@ -125,7 +125,19 @@ class ProjectLockRow(Base):
     project_id: Mapped[str] = mapped_column(sa.String(128), primary_key=True)
 
 
+class EventSeenRow(Base):
+    """The message id of an event the listener recorded, and when it arrived."""
+
+    __tablename__ = "alarm_event_seen"
+
+    message_id: Mapped[str] = mapped_column(sa.String(255), primary_key=True)
+    received_at: Mapped[datetime.datetime] = mapped_column(Timestamp, nullable=False)
+
+    __table_args__ = (_index("alarm_event_seen", "received_at"),)
+
+
 alarm_table = cast(sa.Table, AlarmRow.__table__)
+event_seen_table = cast(sa.Table, EventSeenRow.__table__)
 history_table = cast(sa.Table, AlarmChangeRow.__table__)
 quota_table = cast(sa.Table, QuotaRow.__table__)
 project_lock_table = cast(sa.Table, ProjectLockRow.__table__)

@@ -9,6 +9,7 @@ from typing import Any
 
 import webtest
 
+from alarmapi.evaluator.changes import state_change
 from alarmapi.evaluator.service import Evaluator
 from alarmapi.storage.sql import SQLConnection
 from tests.conftest import make_api
@@ -94,11 +95,10 @@ def test_a_state_set_meanwhile_wins(storage: SQLConnection) -> None:
     alarm_id = create(api)
     stale = storage.get_alarm(alarm_id)
     api.put_json(f"/v2/alarms/{alarm_id}/state", "ok", headers=USER)
-    evaluator = Evaluator(storage, clock=lambda: NOW)
     assert stale is not None
     from alarmapi.evaluator.outcome import Transition
 
-    change = evaluator._state_change(stale, Transition("insufficient data", "alarm", "r", {}),
+    change = state_change(stale, Transition("insufficient data", "alarm", "r", {}),
                                      NOW)
     assert storage.record_transitions([change]) == [False]
     assert state(api, alarm_id) == "ok"
@@ -193,8 +193,7 @@ def test_a_batch_of_transitions_keeps_the_ones_that_did_not_race(storage: SQLCon
     raced, clean = create(api), create(api)
     stale = [storage.get_alarm(raced), storage.get_alarm(clean)]
     api.put_json(f"/v2/alarms/{raced}/state", "ok", headers=USER)
-    evaluator = Evaluator(storage, clock=lambda: NOW)
-    changes = [evaluator._state_change(a, Transition("insufficient data", "alarm", "r", {}),
+    changes = [state_change(a, Transition("insufficient data", "alarm", "r", {}),
                                        NOW) for a in stale if a is not None]
     assert storage.record_transitions(changes) == [False, True]
     assert (state(api, raced), state(api, clean)) == ("ok", "alarm")

@@ -14,6 +14,7 @@ from alarmapi.model import Alarm, AlarmChange
 from alarmapi.storage import base
 from alarmapi.storage.models import (
     alarm_table,
+    event_seen_table,
     history_table,
     quota_table,
 )
@@ -143,6 +144,32 @@ class SQLConnection(base.Connection):
 
     def mark_evaluated(self, alarm_ids: list[str], when: datetime.datetime) -> None:
         self._write(lambda conn: transitions.mark_evaluated(conn, alarm_ids, when))
+
+    def record_event(self, message_id: str, when: datetime.datetime,
+                     changes: list[base.StateChange]) -> int | None:
+        def write(conn: sa.Connection) -> int:
+            conn.execute(event_seen_table.insert().values(message_id=message_id,
+                                                          received_at=when))
+            for c in changes:
+                if not transitions.record(conn, c.alarm, c.state, c.reason, c.when,
+                                          c.change, c.notification):
+                    raise _StateMoved
+            return len(changes)
+
+        try:
+            return self._write(write)
+        except _StateMoved:
+            return -1
+        except sa.exc.IntegrityError:
+            if self._read(lambda conn: conn.execute(sa.select(
+                    event_seen_table.c.message_id).where(
+                    event_seen_table.c.message_id == message_id)).first()) is not None:
+                return None
+            raise
+
+    def forget_events(self, before: datetime.datetime) -> int:
+        return int(self._write(lambda conn: conn.execute(event_seen_table.delete().where(
+            event_seen_table.c.received_at < before)).rowcount))
 
     def record_evaluation_errors(self, errors: dict[str, str | None]) -> None:
         if errors:

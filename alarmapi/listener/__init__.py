@@ -1,0 +1,1 @@
+"""The event listener: OpenStack notifications in, event alarm transitions out."""
