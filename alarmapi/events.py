@@ -143,11 +143,16 @@ class Condition:
 
 @dataclasses.dataclass(frozen=True)
 class EventShape:
-    """A stored ``event`` rule."""
+    """A stored ``event`` rule. Extensions (None: Aodh's behaviour): with ``timeout``,
+    matching events are heartbeats (each one sets the alarm ``ok``) and none within
+    ``timeout`` seconds sets it ``alarm``; with ``reset_after``, an alarm goes back to
+    ``ok`` after that many seconds without a matching event."""
 
     event_type: str
     conditions: tuple[Condition, ...]
     query: tuple[Mapping[str, Any], ...]
+    timeout: int | None = None
+    reset_after: int | None = None
 
     @classmethod
     def from_stored(cls, rule: Mapping[str, Any]) -> EventShape:
@@ -172,7 +177,8 @@ class EventShape:
                 raise UnusableRule("query.value", item.get("value"), str(exc)) from exc
             conditions.append(Condition(item["field"], op, value, kind))
         event_type = rule.get("event_type") or "*"
-        return cls(str(event_type), tuple(conditions), tuple(query))
+        return cls(str(event_type), tuple(conditions), tuple(query),
+                   _seconds(rule, "timeout"), _seconds(rule, "reset_after"))
 
     def matches(self, event: Event) -> bool:
         """The event's type matches the pattern and every condition holds."""
@@ -184,6 +190,20 @@ class EventShape:
         query = json.dumps(list(self.query), sort_keys=True)
         return (f"Event <id={event.message_id},event_type={event.event_type}> hits the "
                 f"query <query={query}>.")
+
+
+#: The longest timeout or reset_after, in seconds (a leap year).
+MAX_SECONDS = 366 * 86_400
+
+
+def _seconds(rule: Mapping[str, Any], key: str) -> int | None:
+    value = rule.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_SECONDS:
+        raise UnusableRule(key, value, f"a whole number of seconds from 1 to {MAX_SECONDS} "
+                           "is required")
+    return value
 
 
 def reason_data(event: Event) -> dict[str, Any]:

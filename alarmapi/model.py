@@ -67,7 +67,9 @@ ALARM_FIELDS = (
 #: Alarm attributes only the Monasca v2.0 API shows (kept across /v2 replaces).
 MONASCA_FIELDS = ("actions_enabled", "expression", "monasca_severity")
 #: Alarm attributes only the evaluator writes (kept across replaces).
-EVALUATOR_FIELDS = ("evaluation_error",)
+EVALUATOR_FIELDS = ("evaluation_error", "last_event_at")
+#: Stored attributes never shown by the API.
+INTERNAL_FIELDS = ("last_event_at",)
 #: The longest evaluation_error kept.
 MAX_EVALUATION_ERROR = 1000
 
@@ -110,6 +112,8 @@ class Alarm:
     #: Why the last evaluation could not read the alarm's data (None: it could); set
     #: by the evaluator only.
     evaluation_error: str | None = None
+    #: When an event last matched the alarm's event rule (the listener writes it).
+    last_event_at: datetime.datetime | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """Return the alarm's fields as a dict (rule and lists copied)."""

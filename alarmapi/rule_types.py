@@ -31,9 +31,10 @@ ALL_TYPES = (
 #: gnocchi types; alarmapi adds its own threshold type.
 COMPOSABLE_TYPES = (THRESHOLD, *GNOCCHI_TYPES, PROMETHEUS)
 
-#: The types alarmapi's evaluator evaluates on its schedule.
+#: The types alarmapi's evaluator evaluates on its schedule (event rules only for their
+#: timeouts: the listener judges the events).
 EVALUATED_TYPES = (THRESHOLD, *GNOCCHI_TYPES, PROMETHEUS, LOADBALANCER_MEMBER_HEALTH,
-                   COMPOSITE)
+                   EVENT, COMPOSITE)
 
 #: Comparison operators of threshold-like rules.
 COMPARISON_OPERATORS = ("lt", "le", "eq", "ne", "ge", "gt")

@@ -17,6 +17,7 @@ from typing import Any
 from alarmapi import model, rule_shapes, rule_types, silences, time_constraints
 from alarmapi.evaluator import composite
 from alarmapi.evaluator.changes import state_change
+from alarmapi.evaluator.event_timeouts import EventTimeoutSource
 from alarmapi.evaluator.outcome import Evaluation, decide
 from alarmapi.evaluator.partition import Everything, Partition
 from alarmapi.evaluator.sources import Leaf, Source, Sources
@@ -52,11 +53,14 @@ class Evaluator:
                  model.utcnow, ingestion_lag_s: int = 0, batch_size: int = 500,
                  sources: Iterable[Source] = (),
                  partition: Partition | None = None) -> None:
-        """``sources``: the data sources besides the built-in metric store."""
+        """``sources``: the data sources besides the built-in ones (the metric store,
+        event timeouts), which are added when not given."""
         self.storage = storage
         given = list(sources)
         if not any(rule_types.THRESHOLD in s.rule_types for s in given):
             given.append(StoreSource(storage.metrics, ingestion_lag_s))
+        if not any(rule_types.EVENT in s.rule_types for s in given):
+            given.append(EventTimeoutSource())
         self.sources = Sources(given)
         self.partition = partition or Everything()
         self._last_signalled: dict[str, float] = {}

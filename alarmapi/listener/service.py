@@ -32,20 +32,22 @@ class ListenerReport:
     failed_alarms: int = 0
 
 
-def fired(alarm: model.Alarm, event: Event, now: Any) -> Transition | None:
-    """The transition an event causes on one alarm (None: it does not match, the alarm
-    already fired and does not repeat, or no time constraint is active)."""
-    if alarm.state == model.State.ALARM and not alarm.repeat_actions:
-        return None
+def fired(alarm: model.Alarm, event: Event, now: Any) -> tuple[bool, Transition | None]:
+    """Whether the event matches the alarm's rule, and the transition it causes (None:
+    no match, the alarm already fired and does not repeat, or no time constraint is
+    active). With a ``timeout`` the event is a heartbeat: it sets the alarm ``ok``."""
     if not time_constraints.any_active(alarm.time_constraints, now):
-        return None
+        return False, None
     shape = EventShape.from_stored(alarm.rule)
     if not shape.matches(event):
-        return None
+        return False, None
+    target = model.State.OK if shape.timeout else model.State.ALARM
+    if alarm.state == target and not (target == model.State.ALARM and alarm.repeat_actions):
+        return True, None
     # Aodh records and notifies every matching event of a repeating alarm, with the
     # event's reason (not "Remaining as").
-    return Transition(alarm.state, model.State.ALARM.value, shape.reason(event),
-                      reason_data(event))
+    return True, Transition(alarm.state, target.value, shape.reason(event),
+                            reason_data(event))
 
 
 class EventHandler:
@@ -75,8 +77,8 @@ class EventHandler:
             alarms = (self.storage.evaluable_alarms((rule_types.EVENT,), None, 100_000,
                                                     [event.project])
                       if event.project else [])
-            recorded = self.storage.record_event(
-                event.message_id, now, self._changes(alarms, event, now, report))
+            found, matched = self._changes(alarms, event, now, report)
+            recorded = self.storage.record_event(event.message_id, now, found, matched)
             if recorded is None:
                 report.duplicates += 1
                 LOG.info("event %s was handled already", event.message_id)
@@ -90,18 +92,21 @@ class EventHandler:
 
     @staticmethod
     def _changes(alarms: list[model.Alarm], event: Event, now: Any,
-                 report: ListenerReport) -> list[Any]:
-        found = []
+                 report: ListenerReport) -> tuple[list[Any], list[str]]:
+        """The state changes the event causes, and the alarms it matched."""
+        found, matched = [], []
         for alarm in alarms:
             try:
-                transition = fired(alarm, event, now)
+                matches, transition = fired(alarm, event, now)
             except UnusableRule as exc:  # one bad alarm never stops the others
                 report.failed_alarms += 1
                 LOG.warning("event alarm %s cannot be judged: %s", alarm.alarm_id,
                             exc.message)
                 continue
+            if matches:
+                matched.append(alarm.alarm_id)
             if transition is not None:
                 LOG.info("event %s (%s) fires alarm %s", event.message_id,
                          event.event_type, alarm.alarm_id)
                 found.append(changes.state_change(alarm, transition, now))
-        return found
+        return found, matched

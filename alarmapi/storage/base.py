@@ -275,11 +275,12 @@ class Connection(abc.ABC):
 
     @abc.abstractmethod
     def record_event(self, message_id: str, when: datetime.datetime,
-                     changes: list[StateChange]) -> int | None:
-        """Record that an event arrived, with the transitions it fires, in one
-        transaction: the number of transitions; None when the event was recorded
-        before (nothing written); -1 when an alarm's state moved meanwhile (nothing
-        written: judge the event again)."""
+                     changes: list[StateChange], matched: Sequence[str] = ()) -> int | None:
+        """Record that an event arrived, with the transitions it fires and ``when``
+        as the last matching event of the ``matched`` alarms, in one transaction: the
+        number of transitions; None when the event was recorded before (nothing
+        written); -1 when an alarm's state moved meanwhile (nothing written: judge the
+        event again)."""
 
     @abc.abstractmethod
     def forget_events(self, before: datetime.datetime) -> int:

@@ -60,6 +60,7 @@ class AlarmRow(Base):
     expression: Mapped[str | None] = mapped_column(sa.Text)
     monasca_severity: Mapped[str | None] = mapped_column(sa.String(16))
     evaluation_error: Mapped[str | None] = mapped_column(sa.Text, nullable=True)
+    last_event_at: Mapped[datetime.datetime | None] = mapped_column(Timestamp, nullable=True)
 
     __table_args__ = (
         # GET /v2/alarms is always project scoped and sorted by timestamp by default.

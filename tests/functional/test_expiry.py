@@ -64,4 +64,5 @@ def test_expirer_command(tmp_path: object) -> None:
     binary = pathlib.Path(sys.executable).parent / "alarmapi-expirer"
     out = subprocess.run([str(binary), "--config-file", str(config)], check=True,
                          capture_output=True, text=True).stdout
-    assert "expired 1 measurements, 0 history records and 1 notifications" in out
+    assert ("expired 1 measurements, 0 history records, 1 notifications and 0 event ids"
+            in out)

@@ -114,7 +114,8 @@ def wire_list(alarms: list[model.Alarm]) -> Wire:
 
 def render(alarm: model.Alarm) -> Alarm:
     """The wire form of a stored alarm."""
-    data = {k: v for k, v in alarm.as_dict().items() if k not in model.MONASCA_FIELDS}
+    data = {k: v for k, v in alarm.as_dict().items()
+            if k not in model.MONASCA_FIELDS and k not in model.INTERNAL_FIELDS}
     if data["evaluation_error"] is None:  # XML as Aodh writes it: no element at all
         del data["evaluation_error"]
     stored_rule = data.pop("rule")

@@ -146,7 +146,8 @@ class SQLConnection(base.Connection):
         self._write(lambda conn: transitions.mark_evaluated(conn, alarm_ids, when))
 
     def record_event(self, message_id: str, when: datetime.datetime,
-                     changes: list[base.StateChange]) -> int | None:
+                     changes: list[base.StateChange], matched: Sequence[str] = ()
+                     ) -> int | None:
         def write(conn: sa.Connection) -> int:
             conn.execute(event_seen_table.insert().values(message_id=message_id,
                                                           received_at=when))
@@ -154,6 +155,9 @@ class SQLConnection(base.Connection):
                 if not transitions.record(conn, c.alarm, c.state, c.reason, c.when,
                                           c.change, c.notification):
                     raise _StateMoved
+            if matched:
+                conn.execute(alarm_table.update().where(
+                    alarm_table.c.alarm_id.in_(list(matched))).values(last_event_at=when))
             return len(changes)
 
         try:

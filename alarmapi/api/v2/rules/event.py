@@ -11,6 +11,7 @@ from wsme import types as wtypes
 from alarmapi import errors
 from alarmapi.api.v2.rules.base import AlarmRule, RuleContext
 from alarmapi.api.v2.wsbase import OPERATIONS, Query
+from alarmapi.events import MAX_SECONDS
 
 _FIELD = re.compile(r"^[a-zA-Z.',0-9_-]*$")
 _TYPES = ("string", "integer", "float", "boolean", "")
@@ -19,16 +20,26 @@ _TYPES = ("string", "integer", "float", "boolean", "")
 class EventRule(AlarmRule):
     """Fires when an event of ``event_type`` matching ``query`` arrives."""
 
-    _stored_keys = ("event_type", "query")
+    _stored_keys = ("event_type", "query", "timeout", "reset_after")
 
     event_type = wsme.wsattr(wtypes.text)
     query = wsme.wsattr([Query])
+    #: Extensions (capability alarms:event:timeout), shown only when set: matching events
+    #: are heartbeats and none within ``timeout`` seconds sets the alarm; ``reset_after``
+    #: seconds without a matching event set it back to ok.
+    timeout = wsme.wsattr(int)
+    reset_after = wsme.wsattr(int)
 
     def __init__(self, event_type: str | None = None, query: Any = None, **kw: Any) -> None:
         items = [q if isinstance(q, Query) else Query(**q) for q in query or []]
         super().__init__(event_type=event_type or "*", query=items, **kw)
 
     def validate_rule(self, ctx: RuleContext) -> None:
+        for name in ("timeout", "reset_after"):
+            value = getattr(self, name)
+            if value not in (wsme.Unset, None) and not 1 <= value <= MAX_SECONDS:
+                raise errors.InvalidInput(name, value, f"a whole number of seconds from 1 "
+                                          f"to {MAX_SECONDS} is required")
         for item in self.query:
             item.typed_value()
             if item.op not in OPERATIONS:
@@ -48,4 +59,8 @@ class EventRule(AlarmRule):
         return f"Alarm when {self.event_type} event occurred."
 
     def as_dict(self) -> dict[str, Any]:
-        return {"event_type": self.event_type, "query": [q.as_dict() for q in self.query]}
+        rule = {"event_type": self.event_type, "query": [q.as_dict() for q in self.query]}
+        for name in ("timeout", "reset_after"):
+            if getattr(self, name) not in (wsme.Unset, None):
+                rule[name] = getattr(self, name)
+        return rule

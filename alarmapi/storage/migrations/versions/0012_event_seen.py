@@ -1,4 +1,5 @@
-"""The message ids of the events the listener recorded (redeliveries are recognised).
+"""The message ids of the events the listener recorded (redeliveries are recognised),
+and when an event last matched each alarm (event alarm timeouts).
 
 Revision ID: 0012
 Revises: 0011
@@ -23,8 +24,12 @@ def upgrade() -> None:
         sa.Column("received_at", Timestamp, nullable=False),
     )
     op.create_index("ix_alarm_event_seen_received_at", "alarm_event_seen", ["received_at"])
+    with op.batch_alter_table("alarm") as batch:
+        batch.add_column(sa.Column("last_event_at", Timestamp, nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("alarm") as batch:
+        batch.drop_column("last_event_at")
     op.drop_index("ix_alarm_event_seen_received_at", "alarm_event_seen")
     op.drop_table("alarm_event_seen")
