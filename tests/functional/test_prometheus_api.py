@@ -99,3 +99,30 @@ def test_heat_sends_every_unset_property_as_null(api: webtest.TestApp) -> None:
                                           "comparison_operator": "eq"}
     assert (created["enabled"], created["repeat_actions"], created["severity"]) == (
         True, False, "low")
+
+
+def test_a_broken_stored_rule_fails_alone_beside_good_ones(
+        api_services: tuple[webtest.TestApp, Services]) -> None:
+    from alarmapi import history, model
+    from alarmapi.evaluator.prometheus import PrometheusSource
+    from alarmapi.evaluator.service import Evaluator
+    from tests.unit.test_promql import RecordingClient
+
+    api, services = api_services
+    good = api.post_json("/v2/alarms", body("up"), headers=USER_A, status=201).json
+    other = api.post_json("/v2/alarms", body("up"), headers=USER_B, status=201).json
+    now = model.utcnow()
+    broken = model.Alarm(alarm_id="broken-prom", name="b", type="prometheus",
+                         rule={"threshold": "high"}, project_id="proj-a", user_id="user-a",
+                         description="", timestamp=now, state_timestamp=now)
+    services.storage.create_alarm(broken, history.record(
+        broken, model.ChangeType.CREATION, history.alarm_detail(broken), user_id="user-a",
+        project_id="proj-a", timestamp=now))
+    client = RecordingClient([0.5])
+    report = Evaluator(services.storage, sources=[PrometheusSource(client)]).run_cycle()  # type: ignore[arg-type]
+    assert (report.failed, report.transitions) == (1, 2)
+    assert sorted(client.sent) == ['up{project="proj-a"}', 'up{project="proj-b"}']
+    assert api.get(f"/v2/alarms/{good['alarm_id']}", headers=USER_A).json["state"] == "alarm"
+    assert api.get(f"/v2/alarms/{other['alarm_id']}", headers=USER_B).json["state"] == "alarm"
+    shown = api.get("/v2/alarms/broken-prom", headers=ADMIN).json
+    assert shown["evaluation_error"].startswith("the rule cannot be evaluated: ")

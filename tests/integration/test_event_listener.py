@@ -90,6 +90,12 @@ def transitions(url: str, alarm_id: str) -> list[dict[str, Any]]:
     return [h for h in history if h["type"] == "state transition"]
 
 
+def fired_by(url: str, alarm_id: str) -> list[str]:
+    """The message ids of the events each recorded transition came from."""
+    return [json.loads(t["detail"])["reason_data"]["event"]["message_id"]
+            for t in transitions(url, alarm_id)]
+
+
 def consuming(url: str, publisher: Ceilometer) -> None:
     """Publish canary events until the listener fires the canary alarm: its queue is
     then bound, and nothing published after is dropped."""
@@ -177,8 +183,7 @@ def test_kill_9_mid_stream_loses_and_duplicates_nothing(
     try:
         assert live.poll(lambda: len(transitions(url, counter)) >= total, 120), len(
             transitions(url, counter))
-        seen = [json.loads(t["detail"])["reason_data"]["event"]["message_id"]
-                for t in transitions(url, counter)]
+        seen = fired_by(url, counter)
         assert len(seen) == len(set(seen)) == total
     finally:
         stop(survivor)
@@ -196,8 +201,7 @@ def test_two_listeners_share_the_queue_and_fire_each_event_once(
             publisher.publish(event("tick", n=n))
         publisher.publish(duplicate, duplicate)   # one message id, twice
         assert live.poll(lambda: len(transitions(url, counter)) >= 101, 60)
-        seen = [json.loads(t["detail"])["reason_data"]["event"]["message_id"]
-                for t in transitions(url, counter)]
+        seen = fired_by(url, counter)
         assert len(seen) == len(set(seen)) == 101
     finally:
         stop(first)
