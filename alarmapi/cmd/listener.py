@@ -32,8 +32,8 @@ class EventEndpoint:
         recorded already is recognised on redelivery)."""
         report = ListenerReport()
         try:
-            for message in messages:
-                self.handler.handle(message.get("payload"), report)
+            self.handler.handle_batch([message.get("payload") for message in messages],
+                                      report)
         except Exception:
             LOG.exception("recording %d messages failed: requeued", len(messages))
             return oslo_messaging.NotificationResult.REQUEUE

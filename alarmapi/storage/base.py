@@ -205,6 +205,16 @@ class StateChange:
     notification: Notification | None
 
 
+@dataclasses.dataclass
+class EventRecord:
+    """A received event as recorded: its message id, the state changes it fires and
+    the alarms it matched."""
+
+    message_id: str
+    changes: list[StateChange]
+    matched: list[str]
+
+
 class Connection(abc.ABC):
     """What the API and the evaluator need from storage.
 
@@ -270,10 +280,16 @@ class Connection(abc.ABC):
         """Enabled alarms of these types (and projects), by id, after ``after``."""
 
     @abc.abstractmethod
+    def current_alarms(self, types: tuple[str, ...], project_ids: list[str],
+                       known: Mapping[str, Alarm]) -> list[Alarm]:
+        """``evaluable_alarms`` of these projects, each in its current state; an alarm
+        of ``known`` whose definition was not written since (same ``timestamp``: every
+        create and update sets it) is not read again, only its state."""
+
+    @abc.abstractmethod
     def mark_evaluated(self, alarm_ids: list[str], when: datetime.datetime) -> None:
         """Record when these alarms were last evaluated."""
 
-    @abc.abstractmethod
     def record_event(self, message_id: str, when: datetime.datetime,
                      changes: list[StateChange], matched: Sequence[str] = ()) -> int | None:
         """Record that an event arrived, with the transitions it fires and ``when``
@@ -281,6 +297,16 @@ class Connection(abc.ABC):
         number of transitions; None when the event was recorded before (nothing
         written); -1 when an alarm's state moved meanwhile (nothing written: judge the
         event again)."""
+        return self.record_events([EventRecord(message_id, changes, list(matched))], when)
+
+    @abc.abstractmethod
+    def record_events(self, events: Sequence[EventRecord], when: datetime.datetime
+                      ) -> int | None:
+        """``record_event`` for several events in one transaction (all or nothing): the
+        number of transitions; None when one of them was recorded before, -1 when an
+        alarm's state moved meanwhile (nothing written either way: record them one by
+        one). The changes of one alarm follow each other in event order, each from
+        the state the one before left."""
 
     @abc.abstractmethod
     def forget_events(self, before: datetime.datetime) -> int:

@@ -7,7 +7,6 @@ nothing."""
 from __future__ import annotations
 
 import json
-import os
 import pathlib
 import signal
 import subprocess
@@ -15,46 +14,15 @@ import uuid
 from collections.abc import Iterator
 from typing import Any
 
-import oslo_messaging
 import pytest
 import requests
-from oslo_config import cfg
 
 from tests.integration import live
+from tests.integration.ceilometer import RABBIT, Ceilometer, event
 from tests.receivers import HTTPReceiver, http_receiver
 
-RABBIT = os.environ.get("ALARMAPI_TEST_RABBIT", "rabbit://guest:guest@127.0.0.1:5672/")
 P1 = {"X-User-Id": "u1", "X-Project-Id": "p1", "X-Roles": "reader,member"}
 CANARY = {"X-User-Id": "u0", "X-Project-Id": "canary", "X-Roles": "reader,member"}
-
-
-class Ceilometer:
-    """Publishes events as Ceilometer's event pipeline does."""
-
-    def __init__(self, topic: str) -> None:
-        conf = cfg.ConfigOpts()
-        conf([], project="ceilometer-test")
-        oslo_messaging.set_transport_defaults("ceilometer")
-        self.transport = oslo_messaging.get_notification_transport(conf, url=RABBIT)
-        self.notifier = oslo_messaging.Notifier(self.transport, driver="messagingv2",
-                                                publisher_id="ceilometer.test",
-                                                topics=[topic])
-
-    def publish(self, *events: dict[str, Any]) -> None:
-        self.notifier.sample({}, "event.sample", list(events))
-
-    def close(self) -> None:
-        self.transport.cleanup()
-
-
-def event(event_type: str = "compute.instance.update", project: str = "p1",
-          message_id: str | None = None, **traits: Any) -> dict[str, Any]:
-    typed = [["tenant_id", 1, project]]
-    for name, value in traits.items():
-        dtype = 2 if isinstance(value, int) else 3 if isinstance(value, float) else 1
-        typed.append([name, dtype, value])
-    return {"message_id": message_id or str(uuid.uuid4()), "event_type": event_type,
-            "generated": "2026-12-02T10:00:00.000000", "traits": typed}
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
@@ -142,22 +142,26 @@ class SQLConnection(base.Connection):
         return self._read(lambda conn: transitions.evaluable(conn, types, after, limit,
                                                              project_ids))
 
+    def current_alarms(self, types: tuple[str, ...], project_ids: list[str],
+                       known: Mapping[str, Alarm]) -> list[Alarm]:
+        return self._read(lambda conn: transitions.current(conn, types, project_ids, known))
+
     def mark_evaluated(self, alarm_ids: list[str], when: datetime.datetime) -> None:
         self._write(lambda conn: transitions.mark_evaluated(conn, alarm_ids, when))
 
-    def record_event(self, message_id: str, when: datetime.datetime,
-                     changes: list[base.StateChange], matched: Sequence[str] = ()
-                     ) -> int | None:
+    def record_events(self, events: Sequence[base.EventRecord], when: datetime.datetime
+                      ) -> int | None:
+        changes = [change for event in events for change in event.changes]
+        matched = sorted({alarm_id for event in events for alarm_id in event.matched})
+
         def write(conn: sa.Connection) -> int:
-            conn.execute(event_seen_table.insert().values(message_id=message_id,
-                                                          received_at=when))
-            for c in changes:
-                if not transitions.record(conn, c.alarm, c.state, c.reason, c.when,
-                                          c.change, c.notification):
-                    raise _StateMoved
+            conn.execute(event_seen_table.insert(), [
+                {"message_id": event.message_id, "received_at": when} for event in events])
+            if changes and not transitions.record_many(conn, changes):
+                raise _StateMoved
             if matched:
                 conn.execute(alarm_table.update().where(
-                    alarm_table.c.alarm_id.in_(list(matched))).values(last_event_at=when))
+                    alarm_table.c.alarm_id.in_(matched)).values(last_event_at=when))
             return len(changes)
 
         try:
@@ -165,9 +169,10 @@ class SQLConnection(base.Connection):
         except _StateMoved:
             return -1
         except sa.exc.IntegrityError:
+            ids = [event.message_id for event in events]
             if self._read(lambda conn: conn.execute(sa.select(
                     event_seen_table.c.message_id).where(
-                    event_seen_table.c.message_id == message_id)).first()) is not None:
+                    event_seen_table.c.message_id.in_(ids))).first()) is not None:
                 return None
             raise
 
