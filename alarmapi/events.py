@@ -15,8 +15,10 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import fnmatch
+import functools
 import json
 import operator
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -180,9 +182,15 @@ class EventShape:
         return cls(str(event_type), tuple(conditions), tuple(query),
                    _seconds(rule, "timeout"), _seconds(rule, "reset_after"))
 
+    @functools.cached_property
+    def pattern(self) -> re.Pattern[str]:
+        """``event_type`` as a shell-style pattern, compiled (as fnmatch on POSIX: case
+        matters)."""
+        return re.compile(fnmatch.translate(self.event_type))
+
     def matches(self, event: Event) -> bool:
         """The event's type matches the pattern and every condition holds."""
-        return fnmatch.fnmatch(event.event_type, self.event_type) and all(
+        return self.pattern.match(event.event_type) is not None and all(
             condition.holds(event) for condition in self.conditions)
 
     def reason(self, event: Event) -> str:

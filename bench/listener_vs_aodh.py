@@ -301,7 +301,7 @@ def run_alarmapi(run: pathlib.Path, hook: str, args: argparse.Namespace) -> dict
     config = live.write_config(run, url, (
         f"[DEFAULT]\ntransport_url = {RABBIT}\n\n[listener]\nevent_alarm_topic = {topic}\n"
         f"batch_size = {args.batch_size}\nbatch_timeout = 1\n\n"
-        "[notifier]\ndenied_networks =\n\n"
+        "[notifier]\ndenied_networks =\npoll_interval = 0.05\n\n"
         "[api]\nuser_alarm_quota = -1\nproject_alarm_quota = -1\n"))
     publisher = Ceilometer(topic)
     try:

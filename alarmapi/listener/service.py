@@ -7,7 +7,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from alarmapi import model, rule_types, time_constraints
@@ -53,32 +53,50 @@ def fired(alarm: model.Alarm, shape: EventShape, event: Event, now: Any
                             reason_data(event))
 
 
+class Shapes:
+    """The event rules of alarms, each read once per definition (an alarm's
+    ``timestamp`` changes with every write of it)."""
+
+    def __init__(self) -> None:
+        self._read: dict[str, tuple[Any, EventShape | UnusableRule]] = {}
+
+    def of(self, alarm: model.Alarm) -> EventShape:
+        """The alarm's rule; UnusableRule when it cannot be judged."""
+        found = self._read.get(alarm.alarm_id)
+        if found is None or found[0] != alarm.timestamp:
+            try:
+                shape: EventShape | UnusableRule = EventShape.from_stored(alarm.rule)
+            except UnusableRule as exc:
+                shape = exc
+            found = self._read[alarm.alarm_id] = (alarm.timestamp, shape)
+        if isinstance(found[1], UnusableRule):
+            raise found[1]
+        return found[1]
+
+    def forget(self, alarm_ids: Iterable[str]) -> None:
+        """Drop the rules of alarms gone (deleted or disabled)."""
+        for alarm_id in alarm_ids:
+            self._read.pop(alarm_id, None)
+
+
 class Judge:
     """The event alarms of some projects as read once, judged against events in
     order: each change is applied to the alarm as read, so the next event sees the
     state the last one left (a non-repeating alarm fires once in a batch)."""
 
-    def __init__(self, alarms: list[model.Alarm], now: Any, report: ListenerReport) -> None:
+    def __init__(self, alarms: list[model.Alarm], now: Any, report: ListenerReport,
+                 shapes: Shapes) -> None:
         self.now = now
         self.report = report
+        self.shapes = shapes
         self.by_project: dict[str, list[model.Alarm]] = {}
         for alarm in alarms:
             self.by_project.setdefault(alarm.project_id or "", []).append(alarm)
-        self.shapes: dict[str, EventShape | UnusableRule] = {}
         self.stamped: dict[str, Any] = {}
 
     def shape(self, alarm: model.Alarm) -> EventShape:
-        """The alarm's rule, read once; UnusableRule when it cannot be judged."""
-        found = self.shapes.get(alarm.alarm_id)
-        if found is None:
-            try:
-                found = EventShape.from_stored(alarm.rule)
-            except UnusableRule as exc:
-                found = exc
-            self.shapes[alarm.alarm_id] = found
-        if isinstance(found, UnusableRule):
-            raise found
-        return found
+        """The alarm's rule; UnusableRule when it cannot be judged."""
+        return self.shapes.of(alarm)
 
     def record(self, event: Event) -> EventRecord:
         """The changes the event causes, and the alarms it matched."""
@@ -118,6 +136,7 @@ class EventHandler:
         self.clock = clock
         #: The event alarms last read, by project and id.
         self.known: dict[str, dict[str, model.Alarm]] = {}
+        self.shapes = Shapes()
 
     def handle(self, payload: Any, report: ListenerReport) -> None:
         """Judge every event of one payload (see ``handle_batch``)."""
@@ -167,7 +186,7 @@ class EventHandler:
 
     def _judge_for(self, events: list[Event], now: Any, report: ListenerReport) -> Judge:
         projects = sorted({event.project for event in events if event.project})
-        return Judge(self._alarms(projects) if projects else [], now, report)
+        return Judge(self._alarms(projects) if projects else [], now, report, self.shapes)
 
     def _alarms(self, projects: list[str]) -> list[model.Alarm]:
         """The projects' enabled event alarms as they are now; definitions not written
@@ -179,6 +198,7 @@ class EventHandler:
             self.known.pop(project, None)
         for alarm in alarms:
             self.known.setdefault(alarm.project_id or "", {})[alarm.alarm_id] = alarm
+        self.shapes.forget(known.keys() - {alarm.alarm_id for alarm in alarms})
         return alarms
 
     def _one(self, event: Event, report: ListenerReport) -> None:

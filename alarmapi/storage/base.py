@@ -284,7 +284,8 @@ class Connection(abc.ABC):
                        known: Mapping[str, Alarm]) -> list[Alarm]:
         """``evaluable_alarms`` of these projects, each in its current state; an alarm
         of ``known`` whose definition was not written since (same ``timestamp``: every
-        create and update sets it) is not read again, only its state."""
+        create and update sets it) is not read again: its state is brought up to date
+        in place, and it is returned."""
 
     @abc.abstractmethod
     def mark_evaluated(self, alarm_ids: list[str], when: datetime.datetime) -> None:

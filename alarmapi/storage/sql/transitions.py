@@ -51,8 +51,9 @@ def current(conn: sa.Connection, types: tuple[str, ...], project_ids: list[str],
         alarm = fresh.get(row.alarm_id) or known.get(row.alarm_id)
         if alarm is None:  # deleted or disabled between the two reads
             continue
-        if alarm.alarm_id not in fresh:
-            alarm = dataclasses.replace(alarm, **{c: row._mapping[c] for c in _STATE_COLUMNS})
+        if alarm.alarm_id not in fresh:  # the caller's own copy: its state brought up
+            for column in _STATE_COLUMNS:
+                setattr(alarm, column, row._mapping[column])
         found.append(alarm)
     return found
 
