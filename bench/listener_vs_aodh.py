@@ -152,6 +152,13 @@ def publish(publisher: Ceilometer, phase: str, count: int, rate: float | None) -
     return time.monotonic() - start
 
 
+def machine_busy() -> tuple[int, int]:
+    """(busy, total) CPU ticks of the whole machine so far, from /proc/stat."""
+    ticks = [int(t) for t in pathlib.Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
+    idle = ticks[3] + ticks[4]
+    return sum(ticks) - idle, sum(ticks)
+
+
 def percentile(ordered: list[float], fraction: float) -> float:
     return ordered[max(int(len(ordered) * fraction) - 1, 0)]
 
@@ -186,7 +193,7 @@ def run_side(side: Side, publisher: Ceilometer, hook: str, args: argparse.Namesp
     n = args.queued
     publish(publisher, "A", n, None)
     side.start_listener()
-    assert side.listener is not None
+    assert side.listener is not None and side.notifier is not None
     until(lambda: side.recorded("A")[0] > 0, 120, 0.05)
     t0, cpu0 = time.monotonic(), tree_cpu(side.listener.pid)
     until(lambda: side.recorded("A")[1] >= n, args.timeout, 0.1)
@@ -200,8 +207,14 @@ def run_side(side: Side, publisher: Ceilometer, hook: str, args: argparse.Namesp
 
     # 2. latency at a steady rate
     m = args.paced
+    busy0, cpus0 = machine_busy(), (tree_cpu(side.listener.pid), tree_cpu(side.notifier.pid))
     took = publish(publisher, "B", m, args.rate)
     until(lambda: len(receiver_events(hook, "B")) >= m, args.timeout, 0.5)
+    busy1, cpus1 = machine_busy(), (tree_cpu(side.listener.pid), tree_cpu(side.notifier.pid))
+    result.update(
+        paced_machine_busy=round((busy1[0] - busy0[0]) / max(busy1[1] - busy0[1], 1), 3),
+        paced_listener_cpu_s_per_1000=round((cpus1[0] - cpus0[0]) / m * 1000, 4),
+        paced_notifier_cpu_s_per_1000=round((cpus1[1] - cpus0[1]) / m * 1000, 4))
     notified = receiver_events(hook, "B")
     latencies = sorted(recv - sent for sent, recv in notified.values())
     result.update(paced_rate=round(m / took, 1), paced_notified=len(latencies))
@@ -301,7 +314,7 @@ def run_alarmapi(run: pathlib.Path, hook: str, args: argparse.Namespace) -> dict
     config = live.write_config(run, url, (
         f"[DEFAULT]\ntransport_url = {RABBIT}\n\n[listener]\nevent_alarm_topic = {topic}\n"
         f"batch_size = {args.batch_size}\nbatch_timeout = 1\n\n"
-        "[notifier]\ndenied_networks =\npoll_interval = 0.05\n\n"
+        "[notifier]\ndenied_networks =\n\n"
         "[api]\nuser_alarm_quota = -1\nproject_alarm_quota = -1\n"))
     publisher = Ceilometer(topic)
     try:

@@ -266,7 +266,7 @@ class DeliveryRow(Base):
     updated_at: Mapped[datetime.datetime] = mapped_column(Timestamp, nullable=False)
 
     __table_args__ = (_index("alarm_delivery", "status", "next_attempt_at"),
-                      _index("alarm_delivery", "alarm_id"),
+                      _index("alarm_delivery", "alarm_id", "status"),
                       _index("alarm_delivery", "notification_id"))
 
 
