@@ -178,12 +178,14 @@ def receiver_events(hook: str, phase: str) -> dict[str, list[float]]:
 def run_side(side: Side, publisher: Ceilometer, hook: str, args: argparse.Namespace
              ) -> dict[str, Any]:
     result: dict[str, Any] = {"side": side.name}
+    # each side's events apart (one receiver hears both)
+    phases = {phase: f"{side.name}.{phase}" for phase in "WABC"}
     side.start_notifier()
     side.start_listener()
     # warm-up: the listener's queue is bound once one event is recorded
     def warm() -> bool:
-        publisher.publish(bench_event("W", 0))
-        return side.recorded("W")[0] > 0
+        publisher.publish(bench_event(phases["W"], 0))
+        return side.recorded(phases["W"])[0] > 0
 
     if not until(warm, 120, 1.0):
         raise SystemExit(f"{side.name}: the listener never recorded an event")
@@ -191,38 +193,38 @@ def run_side(side: Side, publisher: Ceilometer, hook: str, args: argparse.Namesp
 
     # 1. throughput
     n = args.queued
-    publish(publisher, "A", n, None)
+    publish(publisher, phases["A"], n, None)
     side.start_listener()
     assert side.listener is not None and side.notifier is not None
-    until(lambda: side.recorded("A")[0] > 0, 120, 0.05)
+    until(lambda: side.recorded(phases["A"])[0] > 0, 120, 0.05)
     t0, cpu0 = time.monotonic(), tree_cpu(side.listener.pid)
-    until(lambda: side.recorded("A")[1] >= n, args.timeout, 0.1)
+    until(lambda: side.recorded(phases["A"])[1] >= n, args.timeout, 0.1)
     t1, cpu1 = time.monotonic(), tree_cpu(side.listener.pid)
-    done = side.recorded("A")[1]
+    done = side.recorded(phases["A"])[1]
     result.update(throughput_events=done, events_per_s=round(done / max(t1 - t0, 1e-9), 1),
                   listener_cpu_s_per_1000=round((cpu1 - cpu0) / max(done, 1) * 1000, 4))
-    drained = until(lambda: len(receiver_events(hook, "A")) >= done, args.timeout, 0.5)
-    result["throughput_notified"] = len(receiver_events(hook, "A"))
+    drained = until(lambda: len(receiver_events(hook, phases["A"])) >= done, args.timeout, 0.5)
+    result["throughput_notified"] = len(receiver_events(hook, phases["A"]))
     result["notifier_drained"] = drained
 
     # 2. latency at a steady rate
     m = args.paced
     busy0, cpus0 = machine_busy(), (tree_cpu(side.listener.pid), tree_cpu(side.notifier.pid))
-    took = publish(publisher, "B", m, args.rate)
-    until(lambda: len(receiver_events(hook, "B")) >= m, args.timeout, 0.5)
+    took = publish(publisher, phases["B"], m, args.rate)
+    until(lambda: len(receiver_events(hook, phases["B"])) >= m, args.timeout, 0.5)
     busy1, cpus1 = machine_busy(), (tree_cpu(side.listener.pid), tree_cpu(side.notifier.pid))
     result.update(
         paced_machine_busy=round((busy1[0] - busy0[0]) / max(busy1[1] - busy0[1], 1), 3),
         paced_listener_cpu_s_per_1000=round((cpus1[0] - cpus0[0]) / m * 1000, 4),
         paced_notifier_cpu_s_per_1000=round((cpus1[1] - cpus0[1]) / m * 1000, 4))
-    notified = receiver_events(hook, "B")
+    notified = receiver_events(hook, phases["B"])
     latencies = sorted(recv - sent for sent, recv in notified.values())
     result.update(paced_rate=round(m / took, 1), paced_notified=len(latencies))
     if latencies:
         result.update(latency_p50_s=round(statistics.median(latencies), 3),
                       latency_p99_s=round(percentile(latencies, 0.99), 3),
                       latency_max_s=round(latencies[-1], 3))
-    recorded = side.recorded_at("B")
+    recorded = side.recorded_at(phases["B"])
     listened = sorted(recorded[k] - sent for k, (sent, _) in notified.items() if k in recorded)
     if listened:
         result.update(recorded_p50_s=round(statistics.median(listened), 3),
@@ -230,17 +232,17 @@ def run_side(side: Side, publisher: Ceilometer, hook: str, args: argparse.Namesp
 
     # 3. kill -9 mid-run
     c = args.crash
-    background = threading.Thread(target=publish, args=(publisher, "C", c, None))
+    background = threading.Thread(target=publish, args=(publisher, phases["C"], c, None))
     background.start()
-    until(lambda: side.recorded("C")[1] >= args.kill_after, args.timeout, 0.05)
+    until(lambda: side.recorded(phases["C"])[1] >= args.kill_after, args.timeout, 0.05)
     side.stop(side.listener, signal.SIGKILL)
-    at_kill = side.recorded("C")[1]
+    at_kill = side.recorded(phases["C"])[1]
     background.join()
     side.start_listener()
     last, stamp = [-1], [time.monotonic()]
 
     def settled() -> bool:
-        now = side.recorded("C")[1]
+        now = side.recorded(phases["C"])[1]
         if now >= c:
             return True
         if now != last[0]:
@@ -249,7 +251,7 @@ def run_side(side: Side, publisher: Ceilometer, hook: str, args: argparse.Namesp
         return time.monotonic() - stamp[0] > args.quiet
 
     until(settled, args.timeout, 0.5)
-    rows, distinct = side.recorded("C")
+    rows, distinct = side.recorded(phases["C"])
     result.update(crash_killed_at=at_kill, crash_recorded=distinct, crash_lost=c - distinct,
                   crash_recorded_twice=rows - distinct)
     side.stop(side.listener)

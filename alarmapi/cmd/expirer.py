@@ -30,8 +30,9 @@ def main(argv: list[str] | None = None) -> int:
         history = 0
         ttl = conf.database.alarm_history_time_to_live
         if ttl > 0:
-            history = expiry.expire_history(storage.engine,
-                                            utcnow() - datetime.timedelta(seconds=ttl))
+            history = expiry.expire_history(
+                storage.engine, utcnow() - datetime.timedelta(seconds=ttl),
+                batch=conf.database.alarm_histories_delete_batch_size or 10_000)
         notifications = 0
         ttl = conf.notifier.delivery_time_to_live
         if ttl > 0:

@@ -14,7 +14,7 @@ import oslo_messaging
 from oslo_log import log
 
 from alarmapi import conf as alarmapi_conf
-from alarmapi.cmd import daemon
+from alarmapi.cmd import daemon, supervisor
 from alarmapi.listener.service import EventHandler, ListenerReport
 from alarmapi.storage import get_connection
 
@@ -48,30 +48,32 @@ def transport(conf: Any) -> Any:
     return oslo_messaging.get_notification_transport(conf)
 
 
-def listeners(conf: Any, handler: EventHandler) -> list[Any]:
-    """[listener] workers batch listeners on the event topic."""
+def listener(conf: Any, handler: EventHandler) -> Any:
+    """A batch listener on the event topic."""
     bus = transport(conf)
     targets = [oslo_messaging.Target(topic=conf.listener.event_alarm_topic)]
-    return [oslo_messaging.get_batch_notification_listener(
+    return oslo_messaging.get_batch_notification_listener(
         bus, targets, [EventEndpoint(handler)], executor="threading", allow_requeue=True,
         batch_size=conf.listener.batch_size, batch_timeout=conf.listener.batch_timeout)
-        for _ in range(conf.listener.workers)]
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Listen until stopped."""
+    """Listen until stopped: in this process, or with ``[listener] workers`` above
+    one in that many supervised processes sharing the queue."""
     conf = alarmapi_conf.for_command(argv)
+    if conf.listener.workers > 1 and not supervisor.is_child():
+        stop = daemon.stop_event(conf, "stopping the listener workers")
+        command = supervisor.module_argv("alarmapi.cmd.listener", argv)
+        return supervisor.Supervisor([supervisor.Child(f"listener-{i}", command)
+                                      for i in range(conf.listener.workers)]).run(stop)
     storage = get_connection(conf.database.connection)
     stop = daemon.stop_event(conf, "stopping after the messages under way")
-    running = listeners(conf, EventHandler(storage))
-    for listener in running:
-        listener.start()
+    running = listener(conf, EventHandler(storage))
+    running.start()
     LOG.info("listening for events on topic %s", conf.listener.event_alarm_topic)
     stop.wait()
-    for listener in running:
-        listener.stop()
-    for listener in running:
-        listener.wait()
+    running.stop()
+    running.wait()
     return 0
 
 

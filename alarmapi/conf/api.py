@@ -56,6 +56,8 @@ OPTS = [
     cfg.BoolOpt(
         "enable_evaluation_results_metrics",
         default=False,
-        help="Serve GET /v2/metrics (Aodh's evaluation-result counters).",
+        deprecated_group="DEFAULT",
+        help="Serve GET /v2/metrics (Aodh's evaluation-result counters; Aodh reads it "
+        "from [DEFAULT], which works too).",
     ),
 ]

@@ -18,4 +18,11 @@ OPTS = [
         min=-1,
         help="Seconds alarm history is kept; -1 keeps it for ever.",
     ),
+    cfg.IntOpt(
+        "alarm_histories_delete_batch_size",
+        default=0,
+        min=0,
+        help="History rows alarmapi-expirer deletes per transaction (0: 10,000); "
+        "every expired row goes either way, in as many transactions as it takes.",
+    ),
 ]

@@ -10,8 +10,8 @@ OPTS = [
                "queue is <topic>.sample, where Ceilometer's event pipeline publishes for "
                "Aodh)."),
     cfg.IntOpt("workers", default=1, min=1, max=64,
-               help="Listeners (each its own connection) in one alarmapi-listener "
-               "process; several processes may share the queue too."),
+               help="Listener processes alarmapi-listener runs and supervises (each "
+               "restarted when it dies), sharing the queue (as Aodh's workers)."),
     cfg.IntOpt("batch_size", default=1, min=1, max=10000,
                help="Messages handed over together; each is acknowledged only after its "
                "transitions are committed."),

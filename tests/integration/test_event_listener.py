@@ -7,6 +7,7 @@ nothing."""
 from __future__ import annotations
 
 import json
+import os
 import pathlib
 import signal
 import subprocess
@@ -174,3 +175,35 @@ def test_two_listeners_share_the_queue_and_fire_each_event_once(
     finally:
         stop(first)
         stop(second)
+
+
+def children_of(pid: int) -> list[int]:
+    found = pathlib.Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    return sorted(int(child) for child in found)
+
+
+def test_workers_are_supervised_processes_sharing_the_queue(
+        stack: tuple[str, Ceilometer, HTTPReceiver, pathlib.Path]) -> None:
+    """[listener] workers = 2: two processes; one killed is started again; every
+    event fires once; SIGTERM stops them all."""
+    url, publisher, _receiver, config = stack
+    workers = config.with_name("workers.conf")
+    workers.write_text(config.read_text().replace("[listener]\n", "[listener]\nworkers = 2\n"))
+    counter = create(url, P1, event_type="tick", repeat_actions=True)
+    group = listener(workers)
+    try:
+        assert live.poll(lambda: len(children_of(group.pid)) == 2, 60)
+        consuming(url, publisher)
+        killed = children_of(group.pid)[0]
+        os.kill(killed, signal.SIGKILL)
+        assert live.poll(lambda: len(children_of(group.pid)) == 2
+                         and killed not in children_of(group.pid), 60)
+        for n in range(100):
+            publisher.publish(event("tick", n=n))
+        assert live.poll(lambda: len(transitions(url, counter)) >= 100, 60)
+        seen = fired_by(url, counter)
+        assert len(seen) == len(set(seen)) == 100
+        running = children_of(group.pid)
+    finally:
+        stop(group)
+    assert not [pid for pid in running if pathlib.Path(f"/proc/{pid}").exists()]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import functools
+import io
 import json
 import threading
 import time
@@ -48,20 +50,50 @@ def _insert_ignoring_duplicates(conn: sa.Connection, table: sa.Table,
 
 
 def _insert_measurements(conn: sa.Connection, measurements: list[Measurement]) -> None:
-    """Bulk insert: COPY on PostgreSQL (in the same transaction), executemany elsewhere
-    (PyMySQL folds it into multi-row INSERTs)."""
-    if conn.dialect.name == "postgresql":
-        raw = conn.connection.driver_connection
-        columns = "metric_id, timestamp, value, value_meta"
-        with raw.cursor() as cursor, cursor.copy(  # type: ignore[union-attr]
-                f"COPY measurement ({columns}) FROM STDIN") as copy:
-            for m in measurements:
-                meta = json.dumps(m.value_meta) if m.value_meta is not None else None
-                copy.write_row((m.metric.id, m.timestamp_ms, m.value, meta))
+    """Bulk insert: COPY on PostgreSQL (in the same transaction; with psycopg 3 or
+    psycopg2), executemany elsewhere (PyMySQL folds it into multi-row INSERTs)."""
+    copy = _COPIERS.get(conn.dialect.driver) if conn.dialect.name == "postgresql" else None
+    if copy is not None:
+        copy(conn.connection.driver_connection, measurements)
         return
     conn.execute(V.insert(), [
         {"metric_id": m.metric.id, "timestamp": m.timestamp_ms, "value": m.value,
          "value_meta": m.value_meta} for m in measurements])
+
+
+_COPY_COLUMNS = "metric_id, timestamp, value, value_meta"
+
+
+def _meta(m: Measurement) -> str | None:
+    return json.dumps(m.value_meta) if m.value_meta is not None else None
+
+
+def _copy_psycopg(raw: Any, measurements: list[Measurement]) -> None:
+    """psycopg 3: rows written to COPY as values."""
+    with raw.cursor() as cursor, cursor.copy(
+            f"COPY measurement ({_COPY_COLUMNS}) FROM STDIN") as copy:
+        for m in measurements:
+            copy.write_row((m.metric.id, m.timestamp_ms, m.value, _meta(m)))
+
+
+def _copy_psycopg2(raw: Any, measurements: list[Measurement]) -> None:
+    """psycopg2: the rows as CSV (quoted where needed; an unquoted empty field is
+    NULL, and a value_meta is never empty: it is JSON)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    for m in measurements:
+        meta = _meta(m)
+        writer.writerow((m.metric.id, m.timestamp_ms, repr(m.value),
+                         "" if meta is None else meta))
+    buffer.seek(0)
+    with raw.cursor() as cursor:
+        cursor.copy_expert(
+            f"COPY measurement ({_COPY_COLUMNS}) FROM STDIN WITH (FORMAT csv)", buffer)
+
+
+#: The COPY of each PostgreSQL driver that has one (others: executemany).
+_COPIERS: dict[str, Callable[[Any, list[Measurement]], None]] = {
+    "psycopg": _copy_psycopg, "psycopg2": _copy_psycopg2}
 
 
 class SQLMetricStore:

@@ -1,0 +1,110 @@
+"""Running commands as one supervised group of child processes: each child that dies
+is started again (after a back-off when it keeps dying), with a log line; SIGTERM or
+SIGINT to the group stops every child (SIGTERM, then SIGKILL after a grace time) and
+waits for them. Used where one command stands for several processes
+(``[listener] workers``)."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import subprocess
+import sys
+import threading
+import time
+
+from oslo_log import log
+
+LOG = log.getLogger(__name__)
+#: Set in a supervised child's environment: it is one worker of the group.
+CHILD_ENV = "ALARMAPI_SUPERVISED_CHILD"
+#: A child that lived at least this long (seconds) is restarted at once.
+STEADY_S = 10.0
+MAX_BACKOFF_S = 30.0
+GRACE_S = 60.0
+
+
+@dataclasses.dataclass
+class Child:
+    """One supervised command."""
+
+    name: str
+    argv: list[str]
+    process: subprocess.Popen[bytes] | None = None
+    started_at: float = 0.0
+    restarts: int = 0
+    backoff: float = 0.0
+    due_at: float = 0.0
+
+    def start(self) -> None:
+        """Start (again) the command, marked as a supervised child."""
+        env = dict(os.environ, **{CHILD_ENV: self.name})
+        self.process = subprocess.Popen(self.argv, env=env)
+        self.started_at = time.monotonic()
+        LOG.info("started %s (pid %d)", self.name, self.process.pid)
+
+
+def module_argv(module: str, argv: list[str] | None = None) -> list[str]:
+    """The command line running ``python -m module`` with this process's arguments."""
+    return [sys.executable, "-m", module, *(sys.argv[1:] if argv is None else argv)]
+
+
+def is_child() -> bool:
+    """Whether this process is a supervised child."""
+    return bool(os.environ.get(CHILD_ENV))
+
+
+class Supervisor:
+    """Keeps a group of children running until stopped."""
+
+    def __init__(self, children: list[Child], poll_s: float = 0.2) -> None:
+        self.children = children
+        self.poll_s = poll_s
+
+    def run(self, stop: threading.Event) -> int:
+        """Start every child and keep them running until ``stop`` is set; then stop
+        them all. Returns 0."""
+        for child in self.children:
+            child.start()
+        while not stop.wait(self.poll_s):
+            now = time.monotonic()
+            for child in self.children:
+                if not stop.is_set():  # Ctrl-C reaches the children first
+                    self._tend(child, now)
+        self.stop_all()
+        return 0
+
+    def _tend(self, child: Child, now: float) -> None:
+        if child.process is None:
+            if now >= child.due_at:
+                child.start()
+            return
+        code = child.process.poll()
+        if code is None:
+            return
+        lived = now - child.started_at
+        child.backoff = 0.0 if lived >= STEADY_S else min(
+            max(child.backoff * 2, 1.0), MAX_BACKOFF_S)
+        child.restarts += 1
+        child.process = None
+        child.due_at = now + child.backoff
+        LOG.warning("%s exited with status %s after %.1f s; restarting it in %.1f s "
+                    "(restart %d)", child.name, code, lived, child.backoff, child.restarts)
+
+    def stop_all(self) -> None:
+        """SIGTERM every running child, SIGKILL those still running after the grace
+        time, and reap them."""
+        running = [c.process for c in self.children
+                   if c.process is not None and c.process.poll() is None]
+        for process in running:
+            process.terminate()
+        deadline = time.monotonic() + GRACE_S
+        for process in running:
+            try:
+                process.wait(timeout=max(0.0, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                LOG.warning("pid %d did not stop within %.0f s: killed", process.pid,
+                            GRACE_S)
+                process.kill()
+                process.wait()
+        LOG.info("stopped %d children", len(running))
