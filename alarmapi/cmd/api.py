@@ -11,6 +11,7 @@ from oslo_log import log
 
 from alarmapi import conf as alarmapi_conf
 from alarmapi.api import app
+from alarmapi.conf import aodh_compat
 
 LOG = log.getLogger(__name__)
 
@@ -33,6 +34,7 @@ def main(argv: list[str] | None = None) -> int:
     log.register_options(conf)
     alarmapi_conf.parse(conf, sys.argv[1:] if argv is None else argv)
     log.setup(conf, "alarmapi")
+    aodh_compat.log_ignored(conf, log.getLogger("alarmapi.conf"))
     host = conf.host or conf.api.host
     port = conf.port or conf.api.port
     application = app.load_app(conf)

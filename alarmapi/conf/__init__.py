@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from oslo_config import cfg
 
-from alarmapi.conf import opts
+from alarmapi.conf import aodh_compat, opts
 
 
 def new_config() -> cfg.ConfigOpts:
-    """A new ConfigOpts with every alarmapi option registered."""
+    """A new ConfigOpts with every alarmapi option registered (and the Aodh options
+    alarmapi ignores, so that they can be reported)."""
     conf = cfg.ConfigOpts()
     opts.register(conf)
+    aodh_compat.register(conf)
     return conf
 
 
@@ -40,4 +42,5 @@ def for_command(argv: list[str] | None) -> cfg.ConfigOpts:
     log.register_options(conf)
     parse(conf, sys.argv[1:] if argv is None else argv)
     log.setup(conf, "alarmapi")
+    aodh_compat.log_ignored(conf, log.getLogger("alarmapi.conf"))
     return conf

@@ -73,7 +73,7 @@ def set_but_ignored(conf: cfg.ConfigOpts) -> list[str]:
     return lines
 
 
-def log_ignored(conf: cfg.ConfigOpts, log: logging.Logger | logging.LoggerAdapter) -> None:  # type: ignore[type-arg]
+def log_ignored(conf: cfg.ConfigOpts, log: logging.Logger | logging.LoggerAdapter) -> None:
     """Log each ignored option that is set, once (at start)."""
     for line in set_but_ignored(conf):
         log.warning("%s", line)

@@ -13,6 +13,7 @@ from oslo_log import log
 
 from alarmapi import conf as alarmapi_conf
 from alarmapi.api import app
+from alarmapi.conf import aodh_compat
 
 DEFAULT_CONFIG = "/etc/alarmapi/alarmapi.conf"
 
@@ -26,6 +27,7 @@ def init_application() -> Any:
     log.register_options(conf)
     alarmapi_conf.parse(conf, ["--config-file", path] if path else [], default_files=[])
     log.setup(conf, "alarmapi")
+    aodh_compat.log_ignored(conf, log.getLogger("alarmapi.conf"))
     return app.load_app(conf)
 
 

@@ -85,7 +85,7 @@ CASES: list[tuple[str, str, str, bytes | None, dict[str, str], int, tuple[str, .
     ("long-name", "POST", "/v2/alarms", _raw(json.dumps(_alarm(name="n" * 256))), USER_A, 400,
      ("name", "255")),
     ("null-type", "POST", "/v2/alarms", _raw(json.dumps(_alarm(type=None))), USER_A, 400,
-     ("field/attribute type", "Mandatory field missing")),
+     ("field/attribute type. Value: 'None'", "Value should be one of: composite, event")),
     ("null-query-item", "POST", "/v2/alarms",
      _raw(json.dumps(_alarm(threshold_rule={"meter_name": "c", "threshold": 1,
                                             "query": [None]}))), USER_A, 400,

@@ -53,6 +53,9 @@ class EnumAttr(wtypes.wsproperty):
         return value or self._default
 
     def _set(self, parent: Any, value: Any) -> None:
+        if value is None and self.mandatory:  # given as null: not one of the values
+            raise wsme.exc.InvalidInput(
+                self._public, value, "Value should be one of: " + ", ".join(self._values))
         if value in (None, wsme.Unset):
             setattr(parent, self._attr, None)
             return
