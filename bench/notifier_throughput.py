@@ -61,7 +61,7 @@ def run(processes: int, count: int, workdir: pathlib.Path, workers: int) -> dict
     base = f"http://127.0.0.1:{port}"
     config = workdir / f"notifier-{processes}.conf"
     config.write_text(f"[database]\nconnection = {url}\n[notifier]\npoll_interval = 0.05\n"
-                      f"workers = {workers}\n")
+                      f"threads = {workers}\n")
     notifiers = []
     try:
         deadline = time.monotonic() + 30
@@ -112,7 +112,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--notifications", type=int, default=5000)
     parser.add_argument("--workers", type=int, default=32,
-                        help="[notifier] workers of each notifier process")
+                        help="[notifier] threads of each notifier process")
     args = parser.parse_args()
     results = []
     with tempfile.TemporaryDirectory() as tmp:

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from oslo_log import log
 
 from alarmapi import conf as alarmapi_conf
-from alarmapi.cmd import daemon
+from alarmapi.cmd import daemon, supervisor
 from alarmapi.evaluator import sources
 from alarmapi.evaluator.partition import Everything, HashRing, Partition
 from alarmapi.evaluator.service import Evaluator
@@ -74,6 +74,15 @@ def timed_cycle(evaluator: Evaluator, between_batches: Callable[[], None],
 def main(argv: list[str] | None = None) -> int:
     """Run cycles until stopped."""
     conf = alarmapi_conf.for_command(argv)
+    workers = conf.evaluator.workers
+    if workers > 1 and not conf.evaluator.coordination_url:
+        LOG.warning("[evaluator] workers = %d needs [evaluator] coordination_url (or "
+                    "[coordination] backend_url) to share the alarms: running one", workers)
+        workers = 1
+    supervised = supervisor.run_workers(conf, workers, "alarmapi.cmd.evaluator",
+                                        "evaluator", argv)
+    if supervised is not None:
+        return supervised
     storage = get_connection(conf.database.connection)
     partition: Partition = Everything()
     if conf.evaluator.coordination_url:

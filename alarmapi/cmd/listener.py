@@ -61,11 +61,10 @@ def main(argv: list[str] | None = None) -> int:
     """Listen until stopped: in this process, or with ``[listener] workers`` above
     one in that many supervised processes sharing the queue."""
     conf = alarmapi_conf.for_command(argv)
-    if conf.listener.workers > 1 and not supervisor.is_child():
-        stop = daemon.stop_event(conf, "stopping the listener workers")
-        command = supervisor.module_argv("alarmapi.cmd.listener", argv)
-        return supervisor.Supervisor([supervisor.Child(f"listener-{i}", command)
-                                      for i in range(conf.listener.workers)]).run(stop)
+    supervised = supervisor.run_workers(conf, conf.listener.workers, "alarmapi.cmd.listener",
+                                        "listener", argv)
+    if supervised is not None:
+        return supervised
     storage = get_connection(conf.database.connection)
     stop = daemon.stop_event(conf, "stopping after the messages under way")
     running = listener(conf, EventHandler(storage))

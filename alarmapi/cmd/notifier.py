@@ -16,7 +16,7 @@ from oslo_log import log
 import alarmapi
 from alarmapi import conf as alarmapi_conf
 from alarmapi import destinations
-from alarmapi.cmd import daemon
+from alarmapi.cmd import daemon, supervisor
 from alarmapi.model import utcnow
 from alarmapi.notifier.dispatch import Dispatcher, load_notifiers
 from alarmapi.notifier.http_client import HTTPClient, TLSOptions
@@ -52,10 +52,14 @@ def build_service(conf: Any, storage: Connection | None = None,
 def main(argv: list[str] | None = None) -> int:
     """Deliver until stopped."""
     conf = alarmapi_conf.for_command(argv)
+    supervised = supervisor.run_workers(conf, conf.notifier.workers, "alarmapi.cmd.notifier",
+                                        "notifier", argv)
+    if supervised is not None:
+        return supervised
     service = build_service(conf)
 
     stop = daemon.stop_event(conf, "stopping after the deliveries under way")
-    LOG.info("notifier started with %d workers", conf.notifier.workers)
+    LOG.info("notifier started with %d delivery threads", conf.notifier.threads)
     service.run(stop)
     service.close()
     LOG.info("notifier stopped: %s", service.totals)

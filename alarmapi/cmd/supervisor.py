@@ -12,6 +12,7 @@ import subprocess
 import sys
 import threading
 import time
+from typing import Any
 
 from oslo_log import log
 
@@ -47,6 +48,20 @@ class Child:
 def module_argv(module: str, argv: list[str] | None = None) -> list[str]:
     """The command line running ``python -m module`` with this process's arguments."""
     return [sys.executable, "-m", module, *(sys.argv[1:] if argv is None else argv)]
+
+
+def run_workers(conf: Any, workers: int, module: str, name: str,
+                argv: list[str] | None) -> int | None:
+    """With ``workers`` above one (and not a child already), run that many children
+    of ``module`` with the same arguments until stopped, and return the exit status;
+    else None: this process is the one worker."""
+    if workers <= 1 or is_child():
+        return None
+    from alarmapi.cmd import daemon
+
+    stop = daemon.stop_event(conf, f"stopping the {name} workers")
+    command = module_argv(module, argv)
+    return Supervisor([Child(f"{name}-{i}", command) for i in range(workers)]).run(stop)
 
 
 def is_child() -> bool:

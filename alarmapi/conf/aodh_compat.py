@@ -39,11 +39,6 @@ IGNORED: dict[str, list[tuple[cfg.Opt, str]]] = {
         (cfg.IntOpt("max_retry_interval", default=30),
          "the evaluator retries joining its group every cycle"),
     ],
-    "evaluator": [
-        (cfg.IntOpt("workers", default=1),
-         "run more alarmapi-evaluator processes with [evaluator] coordination_url: "
-         "they share the alarms"),
-    ],
     "notifier": [
         (cfg.IntOpt("batch_timeout"),
          "deliveries are claimed from the outbox as soon as they are due"),

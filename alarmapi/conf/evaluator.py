@@ -11,6 +11,10 @@ OPTS = [
                help="Seconds the evaluation window ends before now, so that late "
                "measurements are in when a period is judged (Aodh reads it from "
                "[DEFAULT], which works too)."),
+    cfg.IntOpt("workers", default=1, min=1, max=64,
+               help="Evaluator processes alarmapi-evaluator runs and supervises (as "
+               "Aodh's workers); above one they need coordination_url to share the "
+               "alarms."),
     cfg.IntOpt("batch_size", default=500, min=1, max=10000,
                help="Alarms read and evaluated together."),
     cfg.StrOpt("cycle_report_file",

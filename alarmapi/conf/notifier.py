@@ -10,7 +10,10 @@ DEFAULT_DENIED = ["169.254.0.0/16", "fe80::/10", "0.0.0.0/8", "100.100.100.200/3
                   "fd00:ec2::254/128"]
 
 OPTS = [
-    cfg.IntOpt("workers", default=32, min=1, max=512,
+    cfg.IntOpt("workers", default=1, min=1, max=64,
+               help="Notifier processes alarmapi-notifier runs and supervises (each "
+               "restarted when it dies), sharing the outbox (as Aodh's workers)."),
+    cfg.IntOpt("threads", default=32, min=1, max=512,
                help="Deliveries one notifier process makes at the same time."),
     cfg.IntOpt("batch_size", default=200, min=1, max=5000,
                help="Deliveries claimed from the database at once."),

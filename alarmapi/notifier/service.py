@@ -52,9 +52,9 @@ class NotifierService:
         self.clock = clock
         # Claimed deliveries wait in the pool's queue at most one round of attempts
         # (leases stay far longer), and claims come in chunks, not one by one.
-        self.capacity = 2 * conf.notifier.workers
-        self.min_claim = max(1, conf.notifier.workers // 2)
-        self.pool = concurrent.futures.ThreadPoolExecutor(conf.notifier.workers,
+        self.capacity = 2 * conf.notifier.threads
+        self.min_claim = max(1, conf.notifier.threads // 2)
+        self.pool = concurrent.futures.ThreadPoolExecutor(conf.notifier.threads,
                                                           thread_name_prefix="deliver")
         self.totals = Totals()
         self._unwritten: list[DeliveryUpdate] = []

@@ -44,7 +44,7 @@ class Rig:
     """An API, a notifier service and helpers on one database."""
 
     def __init__(self, storage: SQLConnection, **notifier_options: Any) -> None:
-        overrides = {("notifier", "initial_backoff"): 0.0, ("notifier", "workers"): 4}
+        overrides = {("notifier", "initial_backoff"): 0.0, ("notifier", "threads"): 4}
         overrides.update({("notifier", k): v for k, v in notifier_options.items()})
         self.api, self.services = make_api(storage.url, overrides)
         self.storage = storage

@@ -160,3 +160,23 @@ def test_two_notifiers_share_without_double_delivery(tmp_path: pathlib.Path,
                                        for r in receiver.received)
         storage.dispose()  # type: ignore[attr-defined]
     assert len(keys) == 300 and set(keys.values()) == {1}
+
+
+def test_workers_are_supervised_processes_sharing_the_outbox(tmp_path: pathlib.Path,
+                                                              pg_url: str) -> None:
+    """[notifier] workers = 2 (Aodh's meaning: processes): two children deliver
+    everything once; SIGTERM to the command stops both."""
+    api, services = make_api(pg_url)
+    storage = services.storage
+    with http_receiver() as receiver:
+        alarm = create_alarm(api, storage, [f"{receiver.url}/{i}" for i in range(200)])
+        config = write_config(tmp_path, pg_url, batch_size=10, workers=2)
+        with process("alarmapi-notifier", config) as group:
+            children = pathlib.Path(f"/proc/{group.pid}/task/{group.pid}/children")
+            assert poll(lambda: len(children.read_text().split()) == 2)
+            pids = children.read_text().split()
+            alarm = transition(storage, alarm, "alarm")
+            assert poll(lambda: statuses(storage, alarm.alarm_id) == {"delivered": 200})
+        keys = collections.Counter(r.headers["Idempotency-Key"] for r in receiver.received)
+    assert len(keys) == 200 and set(keys.values()) == {1}
+    assert not [pid for pid in pids if pathlib.Path(f"/proc/{pid}").exists()]
