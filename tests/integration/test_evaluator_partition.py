@@ -102,3 +102,46 @@ def test_two_evaluators_evaluate_every_alarm_exactly_once(group: bytes, tmp_path
         for ring in rings:
             ring.stop()
         services.storage.dispose()  # type: ignore[attr-defined]
+
+
+def test_evaluator_workers_are_processes_sharing_the_alarms(group: bytes,
+                                                            tmp_path: object) -> None:
+    """[evaluator] workers = 2 with a coordination URL: two supervised processes, each
+    alarm evaluated by one of them per cycle."""
+    import json
+    import pathlib
+    import signal
+
+    from tests.conftest import make_api
+    from tests.integration import live
+
+    directory = pathlib.Path(str(tmp_path))
+    url = f"sqlite:///{directory}/a.sqlite"
+    api, services = make_api(url)
+    user = {"X-User-Id": "u", "X-Project-Id": "p", "X-Roles": "reader,member"}
+    for n in range(60):
+        api.post_json("/v2/alarms", {"name": f"a{n}", "type": "threshold", "threshold_rule": {
+            "meter_name": "m", "threshold": 1}}, headers=user)
+    services.storage.dispose()  # type: ignore[attr-defined]
+    report = directory / "cycles.jsonl"
+    config = live.write_config(directory, url, (
+        f"[evaluator]\nworkers = 2\nevaluation_interval = 1\ncycle_report_file = {report}\n"
+        f"\n[coordination]\nbackend_url = {REDIS}?timeout=3\n"))
+
+    def shared() -> bool:
+        if not report.exists():
+            return False
+        last: dict[int, int] = {}
+        for line in report.read_text().splitlines():
+            cycle = json.loads(line)
+            last[cycle["pid"]] = cycle["alarms"]
+        return len(last) == 2 and sum(last.values()) == 60 and 0 not in last.values()
+
+    evaluators = subprocess.Popen([str(live.BIN / "alarmapi-evaluator"), "--config-file",
+                                   str(config)], stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.DEVNULL)
+    try:
+        assert live.poll(shared, 90)
+    finally:
+        evaluators.send_signal(signal.SIGTERM)
+        assert evaluators.wait(timeout=90) == 0
