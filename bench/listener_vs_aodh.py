@@ -260,6 +260,16 @@ def run_side(side: Side, publisher: Ceilometer, hook: str, args: argparse.Namesp
     return result
 
 
+def measured(side: Side, publisher: Ceilometer, hook: str, args: argparse.Namespace
+             ) -> dict[str, Any]:
+    """``run_side``, the side's processes stopped after (whatever happened)."""
+    try:
+        return run_side(side, publisher, hook, args)
+    finally:
+        side.stop(side.listener)
+        side.stop(side.notifier)
+
+
 def create_alarms(url: str, hook: str) -> None:
     session = requests.Session()
 
@@ -298,11 +308,7 @@ def run_aodh(run: pathlib.Path, hook: str, args: argparse.Namespace) -> dict[str
         conf = str(aodh_conf(run, db, topic, args))
         side = Side("aodh", db, [str(AODH_VENV / "bin/aodh-listener"), "--config-file", conf],
                     [str(AODH_VENV / "bin/aodh-notifier"), "--config-file", conf], run)
-        try:
-            return run_side(side, publisher, hook, args)
-        finally:
-            side.stop(side.listener)
-            side.stop(side.notifier)
+        return measured(side, publisher, hook, args)
     finally:
         publisher.close()
         subprocess.run(["bash", str(SHARED / "stop_aodh_eval.sh"), "all"], env=env,
@@ -325,11 +331,7 @@ def run_alarmapi(run: pathlib.Path, hook: str, args: argparse.Namespace) -> dict
         command = [str(live.BIN / "alarmapi-listener"), "--config-file", str(config)]
         side = Side("alarmapi", db, command,
                     [str(live.BIN / "alarmapi-notifier"), "--config-file", str(config)], run)
-        try:
-            return run_side(side, publisher, hook, args)
-        finally:
-            side.stop(side.listener)
-            side.stop(side.notifier)
+        return measured(side, publisher, hook, args)
     finally:
         publisher.close()
 
