@@ -125,6 +125,7 @@ def check_rule(
         )
     if data.type == COMPOSITE:
         return complete(data.type, composite.normalize(rule, ctx)), "composite alarm rule"
+    rule.fill_defaults()
     rule.validate_rule(ctx)
     return complete(data.type, rule.stored_form(ctx)), rule.default_description()
 

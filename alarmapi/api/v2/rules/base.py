@@ -5,6 +5,9 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+import wsme
+from wsme import types as wtypes
+
 from alarmapi.api.identity import Caller
 from alarmapi.api.v2.action_rules import ActionRules
 from alarmapi.api.v2.wsbase import Base, EnumAttr
@@ -39,6 +42,14 @@ class AlarmRule(Base):
 
     def validate_rule(self, ctx: RuleContext) -> None:
         """Check the rule beyond its types (Gnocchi, query syntax); raise ClientError."""
+
+    def fill_defaults(self) -> None:
+        """An attribute sent as null takes its default, as an absent one does (Heat
+        sends every property it was not given as null)."""
+        for attribute in wtypes.list_attributes(type(self)):
+            default = getattr(attribute, "default", None)  # EnumAttr defaults itself
+            if default not in (None, wsme.Unset) and getattr(self, attribute.key) is None:
+                setattr(self, attribute.key, default)
 
     def as_dict(self) -> dict[str, Any]:
         """The stored form of the rule."""

@@ -40,7 +40,13 @@ class EventRule(AlarmRule):
             if value not in (wsme.Unset, None) and not 1 <= value <= MAX_SECONDS:
                 raise errors.InvalidInput(name, value, f"a whole number of seconds from 1 "
                                           f"to {MAX_SECONDS} is required")
+        if self.event_type in (None, wsme.Unset):  # Heat sends what it was not given as null
+            self.event_type = "*"
+        if self.query in (None, wsme.Unset):
+            self.query = []
         for item in self.query:
+            if item.op in (None, wsme.Unset):
+                item.op = "eq"
             item.typed_value()
             if item.op not in OPERATIONS:
                 allowed = sorted(OPERATIONS)

@@ -47,6 +47,8 @@ class ThresholdRule(AlarmRule):
                 raise errors.InvalidInput(
                     "query", item.field, "timestamp is not allowed in a threshold rule query"
                 )
+            if item.op in (None, wsme.Unset):  # Heat sends what it was not given as null
+                item.op = "eq"
             if item.op not in OPERATIONS:
                 raise errors.InvalidInput(
                     "op", item.op, "Value should be one of: " + ", ".join(OPERATIONS)
