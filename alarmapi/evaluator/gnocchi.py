@@ -15,7 +15,7 @@ from alarmapi.evaluator import threshold
 from alarmapi.evaluator.outcome import Evaluation
 from alarmapi.evaluator.shared_reads import SharedReadsSource
 from alarmapi.evaluator.sources import Leaf, unavailable
-from alarmapi.gnocchi import GnocchiClient
+from alarmapi.gnocchi import GnocchiClient, methods
 from alarmapi.gnocchi import from_config as client_from_config
 from alarmapi.model import State
 from alarmapi.rule_shapes import GnocchiShape, UnusableRule
@@ -81,16 +81,20 @@ class GnocchiSource(SharedReadsSource):
             path = f"/v1/resource/generic/{rule.resource_id}/metric/{rule.metric}/measures"
             return self.client.request("GET", path, params=dict(
                 window, aggregation=method, refresh="false"))
-        inner = method.removeprefix("rate:")
+        # Reducible methods: Gnocchi aggregates the metrics' series (of the method
+        # without rate:); the others are read per metric and combined in evaluate().
+        reduce = methods.reducible(method)
+        each = method.removeprefix("rate:") if reduce else method
         if rule.rule_type == rule_types.GNOCCHI_BY_METRICS:
             # One "metric" operand holding every metric: the form Gnocchi 4.7.1 accepts
             # (Aodh sends one operand per metric, which Gnocchi refuses with a 400).
-            body: dict[str, Any] = {"operations": [
-                "aggregate", method, ["metric", *[[m, inner] for m in rule.metrics]]]}
+            operand: list[Any] = ["metric", *[[m, each] for m in rule.metrics]]
         else:
-            body = {"operations": ["aggregate", method, ["metric", rule.metric, inner]],
-                    "search": json.loads(str(rule.query)),
-                    "resource_type": rule.resource_type}
+            operand = ["metric", rule.metric, each]
+        body: dict[str, Any] = {"operations": ["aggregate", method, operand] if reduce
+                                else operand}
+        if rule.rule_type != rule_types.GNOCCHI_BY_METRICS:
+            body.update(search=json.loads(str(rule.query)), resource_type=rule.resource_type)
         return self.client.request("POST", "/v1/aggregates", params=dict(
             window, details="false", needed_overlap="0"), json=body)
 
@@ -115,6 +119,9 @@ class GnocchiSource(SharedReadsSource):
                         leaf.alarm.alarm_id, response.status_code, response.text[:200])
             return unavailable(f"Gnocchi answered {response.status_code}")
         body = response.json()
+        if isinstance(body, dict) and not methods.reducible(shape.aggregation_method):
+            values = methods.combined(body.get("measures"), shape.granularity)
+            return threshold.evaluate(shape, values, rule_type)
         points = body["measures"]["aggregated"] if isinstance(body, dict) else body
         values = [float(p[2]) for p in points if float(p[1]) == shape.granularity]
         return threshold.evaluate(shape, values, rule_type)

@@ -120,3 +120,20 @@ def test_parallel_prefetch_gives_the_sequential_verdicts(gnocchi: dict[str, Any]
                                                        for e in expected]
     assert [e.state for e in got] == ["ok", "alarm", "insufficient data", "alarm", "ok"]
     assert parallel.requests == len(leaves)  # evaluate() sent nothing more
+
+
+def test_methods_gnocchi_does_not_reduce_are_combined_per_period(
+        gnocchi: dict[str, Any]) -> None:
+    """last of cpu (96) and mem (98): the mean of the metrics' last values, 97."""
+    ids = [gnocchi["metrics"]["cpu"], gnocchi["metrics"]["mem"]]
+    result = verdict(gnocchi, "gnocchi_aggregation_by_metrics_threshold", metrics=ids,
+                     aggregation_method="last", threshold=96.5)
+    assert result.state == "alarm" and result.reason_data["most_recent"] == 97.0
+    result = verdict(gnocchi, "gnocchi_aggregation_by_metrics_threshold", metrics=ids,
+                     aggregation_method="last", threshold=97.5)
+    assert result.state == "ok"
+    query = json.dumps({"=": {"id": gnocchi["resource_id"]}})
+    result = verdict(gnocchi, "gnocchi_aggregation_by_resources_threshold", metric="cpu",
+                     query=query, resource_type="generic", aggregation_method="last",
+                     threshold=95.5)
+    assert result.state == "alarm" and result.reason_data["most_recent"] == 96.0

@@ -10,6 +10,7 @@ from wsme import types as wtypes
 
 from alarmapi import errors
 from alarmapi.api.v2.rules.base import AlarmRule, RuleContext, comparison_operator
+from alarmapi.gnocchi import methods
 
 _COMMON_KEYS = ("granularity", "comparison_operator", "threshold", "aggregation_method",
                 "evaluation_periods")
@@ -65,21 +66,6 @@ class ResourcesRule(GnocchiRule):
             check_owned(ctx, "resource", self.resource_id, owner)
 
 
-#: The methods Gnocchi 4.7.1's ``aggregate`` operation computes (with or without
-#: ``rate:``); capabilities also list last, first and Npct, which it refuses (400).
-AGGREGATE_METHODS = ("mean", "median", "std", "min", "max", "sum", "var", "count")
-
-
-def check_aggregate_method(method: str) -> None:
-    """Refuse at create time a method the aggregates API cannot compute (Aodh accepts
-    such alarms, which then never leave insufficient data)."""
-    if method.removeprefix("rate:") not in AGGREGATE_METHODS:
-        allowed = ", ".join(AGGREGATE_METHODS)
-        raise errors.ClientError(
-            f"aggregation_method {method} cannot be computed by Gnocchi's aggregates API "
-            f"for this rule type; use one of: {allowed} (optionally with rate:)")
-
-
 class AggregationByMetricsRule(GnocchiRule):
     """gnocchi_aggregation_by_metrics_threshold: an aggregate of metric ids."""
 
@@ -89,7 +75,6 @@ class AggregationByMetricsRule(GnocchiRule):
 
     def validate_rule(self, ctx: RuleContext) -> None:
         super().validate_rule(ctx)
-        check_aggregate_method(self.aggregation_method)
         assert ctx.gnocchi is not None
         if ctx.caller.scope is not None:
             for metric in self.metrics or []:
@@ -124,14 +109,12 @@ class AggregationByResourcesRule(GnocchiRule):
     def validate_rule(self, ctx: RuleContext) -> None:
         search = self._search(ctx)
         super().validate_rule(ctx)
-        check_aggregate_method(self.aggregation_method)
         assert ctx.gnocchi is not None
         method = self.aggregation_method
-        ctx.gnocchi.check_aggregate(
-            ["aggregate", method, ["metric", self.metric, method.removeprefix("rate:")]],
-            self.resource_type,
-            search,
-        )
+        operations: list[Any] = (
+            ["aggregate", method, ["metric", self.metric, method.removeprefix("rate:")]]
+            if methods.reducible(method) else ["metric", self.metric, method])
+        ctx.gnocchi.check_aggregate(operations, self.resource_type, search)
 
     def stored_form(self, ctx: RuleContext) -> dict[str, Any]:
         rule = self.as_dict()
