@@ -141,13 +141,15 @@ def test_kill_9_mid_stream_loses_and_duplicates_nothing(
     counter = create(url, P1, event_type="tick", repeat_actions=True)
     process = listener(config)
     consuming(url, publisher)
-    total = 300
-    for n in range(total):
+    # killed while it consumes the first 1,000; 300 more arrive while it is down
+    first, total = 1000, 1300
+    for n in range(first):
         publisher.publish(event("tick", n=n))
     assert live.poll(lambda: len(transitions(url, counter)) >= 20, 60)
     process.send_signal(signal.SIGKILL)
     process.wait(timeout=30)
-    assert len(transitions(url, counter)) < total  # killed mid-stream
+    for n in range(first, total):
+        publisher.publish(event("tick", n=n))
     survivor = listener(config)
     try:
         assert live.poll(lambda: len(transitions(url, counter)) >= total, 120), len(
