@@ -134,3 +134,22 @@ def test_every_api_write_counts_for_the_next_event(
     assert fires("y") == 1
     api.delete(f"/v2/alarms/{created['alarm_id']}", headers=USER_A, status=204)
     assert fires("y") == 0
+
+
+def test_a_batch_keeps_projects_apart_and_a_broken_rule_to_itself(
+        storage: SQLConnection) -> None:
+    """Events of another project, and events naming no project, fire nothing of p1's;
+    a stored rule that cannot be judged fails alone beside good ones."""
+    good = alarm(storage, 1, repeat_actions=True)
+    broken = make_alarm(2, "p1", rule={"event_type": "x", "query": "not a list"},
+                        alarm_actions=["http://hook.example/"])
+    storage.create_alarm(broken, creation(broken))
+    stranger = alarm(storage, 3, project="p2")
+    no_project = {"message_id": "n0", "event_type": "x", "traits": []}
+    report = ListenerReport()
+    handler(storage).handle_batch([event("p2", "f0"), no_project, event(message_id="e0"),
+                                   event(message_id="e1")], report)
+    assert [m for _, m in fired_by(storage, good.alarm_id)] == ["e0", "e1"]
+    assert fired_by(storage, stranger.alarm_id) == [("insufficient data", "f0")]
+    assert fired_by(storage, broken.alarm_id) == []
+    assert report.failed_alarms == 2 and report.transitions == 3

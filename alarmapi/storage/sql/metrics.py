@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import functools
-import io
-import json
 import threading
 import time
 from collections import OrderedDict
@@ -23,8 +20,8 @@ from alarmapi.metrics.model import (
 )
 from alarmapi.metrics.windows import ThresholdWindow
 from alarmapi.storage.models import measurement_table, metric_dimension_table, metric_table
+from alarmapi.storage.sql import copy_measurements, rollups
 from alarmapi.storage.sql import engine as engines
-from alarmapi.storage.sql import rollups
 
 T = TypeVar("T")
 M, D, V = metric_table, metric_dimension_table, measurement_table
@@ -52,7 +49,8 @@ def _insert_ignoring_duplicates(conn: sa.Connection, table: sa.Table,
 def _insert_measurements(conn: sa.Connection, measurements: list[Measurement]) -> None:
     """Bulk insert: COPY on PostgreSQL (in the same transaction; with psycopg 3 or
     psycopg2), executemany elsewhere (PyMySQL folds it into multi-row INSERTs)."""
-    copy = _COPIERS.get(conn.dialect.driver) if conn.dialect.name == "postgresql" else None
+    copy = copy_measurements.COPIERS.get(conn.dialect.driver) \
+        if conn.dialect.name == "postgresql" else None
     if copy is not None:
         copy(conn.connection.driver_connection, measurements)
         return
@@ -60,40 +58,6 @@ def _insert_measurements(conn: sa.Connection, measurements: list[Measurement]) -
         {"metric_id": m.metric.id, "timestamp": m.timestamp_ms, "value": m.value,
          "value_meta": m.value_meta} for m in measurements])
 
-
-_COPY_COLUMNS = "metric_id, timestamp, value, value_meta"
-
-
-def _meta(m: Measurement) -> str | None:
-    return json.dumps(m.value_meta) if m.value_meta is not None else None
-
-
-def _copy_psycopg(raw: Any, measurements: list[Measurement]) -> None:
-    """psycopg 3: rows written to COPY as values."""
-    with raw.cursor() as cursor, cursor.copy(
-            f"COPY measurement ({_COPY_COLUMNS}) FROM STDIN") as copy:
-        for m in measurements:
-            copy.write_row((m.metric.id, m.timestamp_ms, m.value, _meta(m)))
-
-
-def _copy_psycopg2(raw: Any, measurements: list[Measurement]) -> None:
-    """psycopg2: the rows as CSV (quoted where needed; an unquoted empty field is
-    NULL, and a value_meta is never empty: it is JSON)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    for m in measurements:
-        meta = _meta(m)
-        writer.writerow((m.metric.id, m.timestamp_ms, repr(m.value),
-                         "" if meta is None else meta))
-    buffer.seek(0)
-    with raw.cursor() as cursor:
-        cursor.copy_expert(
-            f"COPY measurement ({_COPY_COLUMNS}) FROM STDIN WITH (FORMAT csv)", buffer)
-
-
-#: The COPY of each PostgreSQL driver that has one (others: executemany).
-_COPIERS: dict[str, Callable[[Any, list[Measurement]], None]] = {
-    "psycopg": _copy_psycopg, "psycopg2": _copy_psycopg2}
 
 
 class SQLMetricStore:
