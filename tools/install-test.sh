@@ -35,6 +35,15 @@ if [ ! -x "$PEER_HOME/octavia-venv/bin/octavia-api" ] || \
   "$PY" -m venv "$PEER_HOME/octavia-venv"
   "$PEER_HOME/octavia-venv/bin/python" -m pip install -q 'octavia==19.0.0' PyMySQL
 fi
+# The real Aodh 23.0.0 (../shared/peer/aodh, exact versions) for the --import-aodh tests,
+# with PyMySQL for Aodh on MariaDB.
+AODH_VENV="${AODH_VENV:-$PEER_HOME/aodh-venv}"
+if [ ! -x "$AODH_VENV/bin/aodh-dbsync" ]; then
+  PEER_HOME="$PEER_HOME" USE_LOCK=1 bash ../shared/peer/aodh/install_venvs.sh >/dev/null
+fi
+if ! "$AODH_VENV/bin/python" -c "import pymysql" 2>/dev/null; then
+  "$AODH_VENV/bin/python" -m pip install -q PyMySQL
+fi
 # A real Keystone 30 for the trust+http tests (tools/keystone_peer.sh starts it).
 bash tools/keystone_peer.sh install
 # A real Prometheus Alertmanager (Debian's) for the alertmanager:// tests, and a real

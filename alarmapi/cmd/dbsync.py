@@ -1,17 +1,38 @@
-"""alarmapi-dbsync: upgrade the database schema to the newest version."""
+"""alarmapi-dbsync: upgrade the database schema to the newest version, and optionally
+take over an Aodh database (``--import-aodh URL``)."""
 
 from __future__ import annotations
 
 import sys
 
+from oslo_config import cfg
+
 from alarmapi import conf as alarmapi_conf
 from alarmapi.storage import get_connection
 
+CLI_OPTS = [
+    cfg.StrOpt("import-aodh", metavar="URL",
+               help="After the upgrade, copy the alarms, alarm history and quotas of the "
+                    "Aodh database at this SQLAlchemy URL (any URL Aodh's [database] "
+                    "connection accepts) in one transaction. Rows already present (same "
+                    "id) are kept; the Aodh database is only read."),
+]
+
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the Alembic migrations up to head."""
-    conf = alarmapi_conf.for_command(argv)
-    get_connection(conf.database.connection).upgrade()
+    """Run the Alembic migrations up to head, then the Aodh import if asked for."""
+    from alarmapi.storage.sql.aodh_import import AodhImportError, import_aodh
+
+    conf = alarmapi_conf.for_command(argv, CLI_OPTS)
+    connection = get_connection(conf.database.connection)
+    connection.upgrade()
+    if conf.import_aodh:
+        try:
+            report = import_aodh(conf.import_aodh, connection.engine)  # type: ignore[attr-defined]
+        except AodhImportError as exc:
+            print(f"alarmapi-dbsync: {exc}; nothing was imported", file=sys.stderr)
+            return 1
+        print(report.summary())
     return 0
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from oslo_config import cfg
 
 from alarmapi.conf import aodh_compat, opts
@@ -32,13 +34,16 @@ def prepare(config_files: list[str] | None = None) -> cfg.ConfigOpts:
     return conf
 
 
-def for_command(argv: list[str] | None) -> cfg.ConfigOpts:
-    """The parsed config of a console command (``--config-file`` ...), logging set up."""
+def for_command(argv: list[str] | None, cli_opts: Sequence[cfg.Opt] | None = None
+                ) -> cfg.ConfigOpts:
+    """The parsed config of a console command (``--config-file`` ... and the command's
+    own ``cli_opts``), logging set up."""
     import sys
 
     from oslo_log import log
 
     conf = new_config()
+    conf.register_cli_opts(list(cli_opts or ()))
     log.register_options(conf)
     parse(conf, sys.argv[1:] if argv is None else argv)
     log.setup(conf, "alarmapi")
