@@ -8,29 +8,32 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
+from alarmapi import trusts
 from alarmapi.model import ALARM_FIELDS, Alarm, AlarmChange, ChangeType
 
 #: Fields never reported in a ``rule change`` detail (they change on every write).
 _UNREPORTED_CHANGES = frozenset({"timestamp", "state_timestamp", "evaluate_timestamp"})
 
 
-def _jsonable(value: Any) -> Any:
+def _jsonable(value: Any, name: str = "") -> Any:
     if isinstance(value, datetime.datetime):
         return value.isoformat()
+    if name in trusts.ACTION_FIELDS:  # a trust id is never written where callers read
+        return trusts.scrub_all(value)
     return value
 
 
 def alarm_detail(alarm: Alarm) -> dict[str, Any]:
     """Return the alarm as Aodh writes it in a ``creation`` record."""
     data = alarm.as_dict()
-    return {name: _jsonable(data[name]) for name in ALARM_FIELDS}
+    return {name: _jsonable(data[name], name) for name in ALARM_FIELDS}
 
 
 def changed_fields(old: Alarm, new: Alarm) -> dict[str, Any]:
     """Return the fields of ``new`` that differ from ``old`` (a ``rule change``)."""
     before, after = old.as_dict(), new.as_dict()
     return {
-        name: _jsonable(after[name])
+        name: _jsonable(after[name], name)
         for name in ALARM_FIELDS
         if name not in _UNREPORTED_CHANGES and after[name] != before[name]
     }

@@ -8,7 +8,7 @@ from typing import Any
 from oslo_config import cfg
 from oslo_policy import policy
 
-from alarmapi import destinations
+from alarmapi import destinations, trusts
 from alarmapi.api import rbac
 from alarmapi.api.identity import Caller
 from alarmapi.api.v2.action_rules import ActionRules
@@ -31,8 +31,12 @@ class Services:
     octavia: OctaviaClient | None = None
     decisions: rbac.DecisionCache = dataclasses.field(init=False)
     action_rules: ActionRules = dataclasses.field(init=False)
+    #: Keystone trusts of trust+ actions (keystone mode only).
+    trusts: trusts.Trusts | None = dataclasses.field(init=False)
 
     def __post_init__(self) -> None:
+        self.trusts = (trusts.Trusts(self.conf) if self.conf.api.auth_mode == "keystone"
+                       else None)
         self.decisions = rbac.DecisionCache(self.enforcer)
         self.action_rules = ActionRules(
             destinations.parse_networks(self.conf.notifier.denied_networks),

@@ -14,7 +14,7 @@ from oslo_config import cfg
 from stevedore import extension
 
 from alarmapi import notification_methods as methods
-from alarmapi import silences
+from alarmapi import silences, trusts
 from alarmapi.deliveries import Delivery, DeliveryStatus, DeliveryUpdate
 from alarmapi.model import State, is_alert_action
 from alarmapi.notification_methods import MethodType, NotificationMethod
@@ -51,7 +51,8 @@ class Route:
         try:
             return self.notifier.notify(self.action, self.delivery)
         except Exception as exc:  # a plugin bug must not kill the notifier
-            LOG.exception("delivery %s to %s failed", self.delivery.id, self.action.geturl())
+            LOG.exception("delivery %s to %s failed", self.delivery.id,
+                          trusts.scrub(self.action.geturl()))
             return Outcome.retry(f"internal error: {type(exc).__name__}: {exc}")
 
 

@@ -38,6 +38,9 @@ CASES: list[tuple[str, str, str, bytes | None, dict[str, str], int, tuple[str, .
                                                   '"threshold_rule": {"meter_name": "c", '
                                                   '"threshold": 1}}'),
      USER_A, 400, ("name", "surrogate")),
+    ("trust-without-id-noauth", "POST", "/v2/alarms",
+     _raw(json.dumps(_alarm(ok_actions=["trust+http://127.0.0.1:9/x"]))), USER_A, 400,
+     ("ok_actions", "trust+http://127.0.0.1:9/x", "auth_mode is keystone")),
     ("nul-path", "GET", "/v2/alarms/%00", None, USER_A, 400, ("path", "NUL")),
     ("nul-marker", "GET", "/v2/alarms?marker=%00", None, USER_A, 400, ("marker", "NUL")),
     ("nul-q-value", "GET", "/v2/alarms?q.field=name&q.value=a%00", None, USER_A, 400,

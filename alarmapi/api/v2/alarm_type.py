@@ -8,7 +8,7 @@ from typing import Any
 import wsme
 from wsme import types as wtypes
 
-from alarmapi import model
+from alarmapi import model, trusts
 from alarmapi.api.v2 import wsbase
 from alarmapi.api.v2.rules import composite
 from alarmapi.api.v2.rules.registry import rule_classes
@@ -82,9 +82,9 @@ def to_json(alarm: model.Alarm) -> dict[str, Any]:
         "name": alarm.name,
         "description": alarm.description,
         "enabled": alarm.enabled,
-        "ok_actions": alarm.ok_actions,
-        "alarm_actions": alarm.alarm_actions,
-        "insufficient_data_actions": alarm.insufficient_data_actions,
+        "ok_actions": trusts.scrub_all(alarm.ok_actions),
+        "alarm_actions": trusts.scrub_all(alarm.alarm_actions),
+        "insufficient_data_actions": trusts.scrub_all(alarm.insufficient_data_actions),
         "repeat_actions": alarm.repeat_actions,
         "type": alarm.type,
         "time_constraints": alarm.time_constraints,
@@ -116,6 +116,8 @@ def render(alarm: model.Alarm) -> Alarm:
     """The wire form of a stored alarm."""
     data = {k: v for k, v in alarm.as_dict().items()
             if k not in model.MONASCA_FIELDS and k not in model.INTERNAL_FIELDS}
+    for field in trusts.ACTION_FIELDS:
+        data[field] = trusts.scrub_all(data[field])
     if data["evaluation_error"] is None:  # XML as Aodh writes it: no element at all
         del data["evaluation_error"]
     stored_rule = data.pop("rule")

@@ -11,6 +11,7 @@ from wsme import types as wtypes
 from alarmapi import errors, model
 from alarmapi.api import alarm_service
 from alarmapi.api.context import RequestContext
+from alarmapi.api.trust_actions import TrustBinding
 from alarmapi.api.v2 import (
     alarm_checks,
     alarm_type,
@@ -68,6 +69,8 @@ class AlarmController(rest.RestController):
         ctx = _ctx()
         ctx.enforce("change_alarm")
         if_match = pecan.request.headers.get("If-Match")
+        binding = TrustBinding(ctx)
+        replaced: list[model.Alarm] = []
 
         def attempt() -> model.Alarm:
             old = self._alarm(ctx, "change_alarm")
@@ -76,9 +79,16 @@ class AlarmController(rest.RestController):
                 data, ctx.rule_context(), now=model.utcnow(),
                 max_actions=ctx.services.conf.api.alarm_max_actions, existing=old,
             )
+            binding.attach(new, old)
+            replaced[:] = [old]
             return alarm_service.replace(ctx.storage, old, new, ctx.caller)
 
-        stored = alarm_service.replace_fresh(attempt, if_match)
+        try:
+            stored = alarm_service.replace_fresh(attempt, if_match)
+        except Exception:
+            binding.failed()
+            raise
+        binding.replaced(replaced[0], stored)
         pecan.response.headers["ETag"] = model.etag(stored)
         return alarm_type.wire(stored)
 
@@ -87,7 +97,9 @@ class AlarmController(rest.RestController):
         """Delete the alarm and its history."""
         ctx = _ctx()
         ctx.enforce("delete_alarm")
-        alarm_service.delete(ctx.storage, self._alarm(ctx, "delete_alarm"))
+        alarm = self._alarm(ctx, "delete_alarm")
+        alarm_service.delete(ctx.storage, alarm)
+        TrustBinding(ctx).replaced(alarm, None)
 
     @wsexpose([history_type.AlarmChange], [Query], [str], int)
     def history(self, q: list[Query] | None = None, sort: list[str] | None = None,
@@ -148,8 +160,14 @@ class AlarmsController(rest.RestController):
             data, ctx.rule_context(), now=model.utcnow(),
             max_actions=ctx.services.conf.api.alarm_max_actions,
         )
-        stored = alarm_service.create(ctx.storage, alarm, ctx.caller,
-                                      ctx.services.quota_defaults)
+        binding = TrustBinding(ctx)
+        binding.attach(alarm)
+        try:
+            stored = alarm_service.create(ctx.storage, alarm, ctx.caller,
+                                          ctx.services.quota_defaults)
+        except Exception:
+            binding.failed()
+            raise
         base_url = pecan.request.path_url.rstrip("/")
         pecan.response.headers["Location"] = f"{base_url}/{stored.alarm_id}"
         return alarm_type.wire(stored)

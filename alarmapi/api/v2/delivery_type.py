@@ -7,6 +7,7 @@ import datetime
 
 from wsme import types as wtypes
 
+from alarmapi import trusts
 from alarmapi.api.v2.wsbase import Base
 from alarmapi.deliveries import DeliveryRecord, DeliveryStatus
 
@@ -31,4 +32,6 @@ class Delivery(Base):
 
 def render(record: DeliveryRecord) -> Delivery:
     """The wire form of a delivery record."""
-    return Delivery(**record.as_dict())
+    data = record.as_dict()
+    data["action"] = trusts.scrub(data["action"])
+    return Delivery(**data)
