@@ -96,11 +96,20 @@ def _actions(value: Any, where: str) -> list[str]:
     return [urllib.parse.urlsplit(url).geturl() for url in _json(value, [], where)]
 
 
+def _lengths(table: sa.Table) -> dict[str, int]:
+    """The longest text each bounded column of ``table`` holds."""
+    return {c.name: c.type.length for c in table.c
+            if isinstance(c.type, sa.String) and c.type.length}
+
+
+_LENGTHS = {table.name: _lengths(table) for table in (alarm_table, history_table, quota_table)}
+
+
 def _fits(table: sa.Table, values: dict[str, Any], where: str) -> dict[str, Any]:
     """``values``, refused with a clear message when a text is longer than its column."""
-    for name, value in values.items():
-        length = getattr(table.c[name].type, "length", None)
-        if length and isinstance(value, str) and len(value) > length:
+    for name, length in _LENGTHS[table.name].items():
+        value = values.get(name)
+        if isinstance(value, str) and len(value) > length:
             raise AodhImportError(f"{where}: {name} is {len(value)} characters long; "
                                   f"alarmapi stores at most {length}")
     return values
