@@ -1,9 +1,8 @@
 #!/usr/bin/env bash
-# Install alarmapi and serve the API on SQLite, noauth, 127.0.0.1:8042.
+# Install alarmapi and run the whole service (API, evaluator, notifier) on SQLite,
+# noauth, 127.0.0.1:8042, as one command (alarmapi-all). Ctrl-C stops it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/install.sh
 mkdir -p data
-CONF=etc/alarmapi/alarmapi-quickstart.conf
-.venv/bin/alarmapi-dbsync --config-file "$CONF"
-exec .venv/bin/alarmapi-api --config-file "$CONF"
+exec .venv/bin/alarmapi-all --config-file etc/alarmapi/alarmapi-quickstart.conf

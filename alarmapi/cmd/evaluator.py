@@ -9,8 +9,10 @@ import dataclasses
 import json
 import os
 import sys
+import threading
 import time
 from collections.abc import Callable
+from typing import Any
 
 from oslo_log import log
 
@@ -19,7 +21,7 @@ from alarmapi.cmd import daemon, supervisor
 from alarmapi.evaluator import sources
 from alarmapi.evaluator.partition import Everything, HashRing, Partition
 from alarmapi.evaluator.service import Evaluator
-from alarmapi.storage import get_connection
+from alarmapi.storage import Connection, get_connection
 
 LOG = log.getLogger(__name__)
 
@@ -83,33 +85,39 @@ def main(argv: list[str] | None = None) -> int:
                                         "evaluator", argv)
     if supervised is not None:
         return supervised
-    storage = get_connection(conf.database.connection)
+    stop = daemon.stop_event(conf, "stopping after this cycle")
+    run(conf, get_connection(conf.database.connection), stop)
+    return 0
+
+
+def run(conf: Any, storage: Connection, stop: threading.Event) -> None:
+    """Evaluate every [evaluator] evaluation_interval (and the alarms whose metrics
+    just received data in between) until ``stop`` is set."""
     partition: Partition = Everything()
     if conf.evaluator.coordination_url:
         partition = HashRing(conf.evaluator.coordination_url)
-
-    stop = daemon.stop_event(conf, "stopping after this cycle")
     evaluator = Evaluator(storage, ingestion_lag_s=conf.evaluator.additional_ingestion_lag,
                           batch_size=conf.evaluator.batch_size,
                           sources=sources.from_config(conf, storage),
                           partition=partition)
     signals = SignalPoller(evaluator)
     next_cycle = time.monotonic()
-    while not stop.is_set():
-        try:
-            if time.monotonic() >= next_cycle:
-                next_cycle = time.monotonic() + conf.evaluator.evaluation_interval
-                timed_cycle(evaluator, signals.poll_if_due, conf.evaluator.cycle_report_file)
-            else:
-                signals.poll()
-        except Exception:  # the storage may be down: try again shortly
-            LOG.exception("evaluation failed")
-        stop.wait(SignalPoller.INTERVAL)
-    if isinstance(partition, HashRing):
-        partition.stop()
-    evaluator.close()
-    return 0
-
+    try:
+        while not stop.is_set():
+            try:
+                if time.monotonic() >= next_cycle:
+                    next_cycle = time.monotonic() + conf.evaluator.evaluation_interval
+                    timed_cycle(evaluator, signals.poll_if_due,
+                                conf.evaluator.cycle_report_file)
+                else:
+                    signals.poll()
+            except Exception:  # the storage may be down: try again shortly
+                LOG.exception("evaluation failed")
+            stop.wait(SignalPoller.INTERVAL)
+    finally:
+        if isinstance(partition, HashRing):
+            partition.stop()
+        evaluator.close()
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -34,7 +34,7 @@ def build_http_client(conf: Any) -> HTTPClient:
                      cert_file=opts.rest_notifier_certificate_file or None,
                      key_file=opts.rest_notifier_certificate_key or None)
     return HTTPClient(opts.rest_notifier_timeout, destinations.parse_networks(
-        opts.denied_networks), tls, pool_size=opts.workers,
+        opts.denied_networks), tls, pool_size=opts.threads,
         user_agent=f"alarmapi-notifier/{alarmapi.__version__}")
 
 

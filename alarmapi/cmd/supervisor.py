@@ -7,6 +7,7 @@ waits for them. Used where one command stands for several processes
 from __future__ import annotations
 
 import dataclasses
+import logging
 import os
 import subprocess
 import sys
@@ -14,9 +15,9 @@ import threading
 import time
 from typing import Any
 
-from oslo_log import log
-
-LOG = log.getLogger(__name__)
+# stdlib logging (oslo.log's handlers when a command set it up): a supervising parent
+# that imports no more than it needs stays small.
+LOG = logging.getLogger(__name__)
 #: Set in a supervised child's environment: it is one worker of the group.
 CHILD_ENV = "ALARMAPI_SUPERVISED_CHILD"
 #: A child that lived at least this long (seconds) is restarted at once.
@@ -72,13 +73,18 @@ def is_child() -> bool:
 class Supervisor:
     """Keeps a group of children running until stopped."""
 
-    def __init__(self, children: list[Child], poll_s: float = 0.2) -> None:
+    def __init__(self, children: list[Child], poll_s: float = 0.2,
+                 final_codes: frozenset[int] = frozenset()) -> None:
         self.children = children
         self.poll_s = poll_s
+        #: Exit statuses after which a child is not started again: the group stops and
+        #: returns that status (a config error, --help).
+        self.final_codes = final_codes
+        self.final: int | None = None
 
     def run(self, stop: threading.Event) -> int:
-        """Start every child and keep them running until ``stop`` is set; then stop
-        them all. Returns 0."""
+        """Start every child and keep them running until ``stop`` is set (or a child
+        exits with a final status); then stop them all. Returns 0 or that status."""
         for child in self.children:
             child.start()
         while not stop.wait(self.poll_s):
@@ -86,8 +92,10 @@ class Supervisor:
             for child in self.children:
                 if not stop.is_set():  # Ctrl-C reaches the children first
                     self._tend(child, now)
+            if self.final is not None:
+                break
         self.stop_all()
-        return 0
+        return self.final or 0
 
     def _tend(self, child: Child, now: float) -> None:
         if child.process is None:
@@ -96,6 +104,10 @@ class Supervisor:
             return
         code = child.process.poll()
         if code is None:
+            return
+        if code in self.final_codes:
+            LOG.info("%s exited with status %d: stopping", child.name, code)
+            self.final = code
             return
         lived = now - child.started_at
         child.backoff = 0.0 if lived >= STEADY_S else min(
