@@ -17,7 +17,7 @@ import webob
 from oslo_config import cfg
 from paste import deploy
 
-from alarmapi import errors, gnocchi, octavia
+from alarmapi import errors, gnocchi, octavia, self_metrics
 from alarmapi.api import faults, hooks, limits, pecan_speed, policies
 from alarmapi.api.context import Services
 from alarmapi.api.root import VersionsController
@@ -108,6 +108,23 @@ def versions_factory(global_conf: dict[str, Any], **local_conf: Any) -> WSGIApp:
     return pecan.make_app(VersionsController(), force_canonical=False)
 
 
+def metrics_factory(global_conf: dict[str, Any], **local_conf: Any) -> WSGIApp:
+    """Paste app factory of /metrics: the service's own metrics, Prometheus exposition."""
+    services = _services(global_conf)
+    outbox = self_metrics.OutboxCollector(services.storage.outbox.backlog)
+
+    def metrics(environ: dict[str, Any], start_response: Any) -> Any:
+        try:
+            body, content_type = self_metrics.exposition([outbox])
+        except sa.exc.SQLAlchemyError:  # the outbox unreadable: the rest still counts
+            body, content_type = self_metrics.exposition()
+        response = webob.Response(body=body)
+        response.headers["Content-Type"] = content_type
+        return response(environ, start_response)
+
+    return metrics
+
+
 def healthcheck_factory(global_conf: dict[str, Any], **local_conf: Any) -> WSGIApp:
     """Paste app factory of /healthcheck: 200 when the database answers, else 503."""
     services = _services(global_conf)
@@ -195,4 +212,4 @@ def urlmap_factory(loader: Any, global_conf: dict[str, Any], **local_conf: str) 
                 return app(environ, start_response)
         return webob.exc.HTTPNotFound()(environ, start_response)
 
-    return urlmap
+    return self_metrics.RequestMetrics(urlmap)

@@ -17,6 +17,7 @@ from typing import Any
 from oslo_log import log
 
 from alarmapi import conf as alarmapi_conf
+from alarmapi import self_metrics
 from alarmapi.cmd import daemon, supervisor
 from alarmapi.evaluator import sources
 from alarmapi.evaluator.partition import Everything, HashRing, Partition
@@ -40,7 +41,8 @@ class SignalPoller:
     def poll(self) -> None:
         """Serve the signals that arrived since the last poll."""
         self.last = time.monotonic()
-        _, self.since_ms = self.evaluator.run_signalled(self.since_ms)
+        report, self.since_ms = self.evaluator.run_signalled(self.since_ms)
+        self_metrics.count_evaluations(report)
 
     def poll_if_due(self) -> None:
         """Poll when INTERVAL has passed; a failure never stops the cycle under way."""
@@ -58,6 +60,8 @@ def timed_cycle(evaluator: Evaluator, between_batches: Callable[[], None],
     start, clock, cpu = time.time(), time.monotonic(), time.process_time()
     report = evaluator.run_cycle(between_batches=between_batches)
     wall = time.monotonic() - clock
+    self_metrics.count_evaluations(report)
+    self_metrics.CYCLE.observe(wall)
     record: dict[str, object] = {
         "pid": os.getpid(), "start": round(start, 3), "end": round(start + wall, 3),
         "wall_s": round(wall, 3), "cpu_s": round(time.process_time() - cpu, 3),
@@ -86,6 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     if supervised is not None:
         return supervised
     stop = daemon.stop_event(conf, "stopping after this cycle")
+    self_metrics.serve(conf)
     run(conf, get_connection(conf.database.connection), stop)
     return 0
 
@@ -106,6 +111,7 @@ def run(conf: Any, storage: Connection, stop: threading.Event) -> None:
         while not stop.is_set():
             try:
                 if time.monotonic() >= next_cycle:
+                    self_metrics.CYCLE_LAG.set(time.monotonic() - next_cycle)
                     next_cycle = time.monotonic() + conf.evaluator.evaluation_interval
                     timed_cycle(evaluator, signals.poll_if_due,
                                 conf.evaluator.cycle_report_file)

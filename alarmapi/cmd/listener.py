@@ -14,6 +14,7 @@ import oslo_messaging
 from oslo_log import log
 
 from alarmapi import conf as alarmapi_conf
+from alarmapi import self_metrics
 from alarmapi.cmd import daemon, supervisor
 from alarmapi.listener.service import EventHandler, ListenerReport
 from alarmapi.storage import get_connection
@@ -38,6 +39,7 @@ class EventEndpoint:
             LOG.exception("recording %d messages failed: requeued", len(messages))
             return oslo_messaging.NotificationResult.REQUEUE
         LOG.debug("handled %d messages: %s", len(messages), report)
+        self_metrics.count_events(report)
         return oslo_messaging.NotificationResult.HANDLED
 
 
@@ -66,6 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     if supervised is not None:
         return supervised
     storage = get_connection(conf.database.connection)
+    self_metrics.serve(conf)
     stop = daemon.stop_event(conf, "stopping after the messages under way")
     running = listener(conf, EventHandler(storage))
     running.start()

@@ -15,7 +15,7 @@ from oslo_log import log
 
 import alarmapi
 from alarmapi import conf as alarmapi_conf
-from alarmapi import destinations
+from alarmapi import destinations, self_metrics
 from alarmapi.cmd import daemon, supervisor
 from alarmapi.model import utcnow
 from alarmapi.notifier.dispatch import Dispatcher, load_notifiers
@@ -56,6 +56,7 @@ def main(argv: list[str] | None = None) -> int:
                                         "notifier", argv)
     if supervised is not None:
         return supervised
+    self_metrics.serve(conf)
     service = build_service(conf)
 
     stop = daemon.stop_event(conf, "stopping after the deliveries under way")

@@ -16,11 +16,12 @@ from alarmapi.conf import (
     notifier,
     octavia,
     prometheus,
+    self_metrics,
     service_credentials,
 )
 
 _GROUPS = (default, api, database, evaluator, gnocchi, listener, metrics, notifier,
-           octavia, prometheus, service_credentials)
+           octavia, prometheus, self_metrics, service_credentials)
 
 
 def list_opts() -> list[tuple[str, list[cfg.Opt]]]:

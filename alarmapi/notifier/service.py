@@ -18,7 +18,7 @@ from collections.abc import Callable
 
 from oslo_config import cfg
 
-from alarmapi import model
+from alarmapi import model, self_metrics
 from alarmapi.deliveries import DeliveryStatus, DeliveryUpdate
 from alarmapi.notifier.dispatch import Dispatcher, Route
 from alarmapi.storage.base import Outbox
@@ -77,6 +77,7 @@ class NotifierService:
                     DeliveryStatus.FAILED: "failed", DeliveryStatus.CANCELLED: "cancelled",
                     DeliveryStatus.SILENCED: "silenced"}
         name = counters[update.status]
+        self_metrics.DELIVERIES.labels(name).inc()
         setattr(self.totals, name, getattr(self.totals, name) + 1)
         if update.status is DeliveryStatus.FAILED:
             LOG.warning("delivery %s failed for good: %s", update.id, update.result)

@@ -154,6 +154,8 @@ class Outbox(Protocol):
 
     def purge(self, before: datetime.datetime) -> int: ...
 
+    def backlog(self) -> tuple[int, datetime.datetime | None]: ...
+
 
 class NotificationMethodStore(Protocol):
     """Projects' notification methods (see alarmapi.storage.sql.methods)."""

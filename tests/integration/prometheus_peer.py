@@ -62,14 +62,20 @@ scrape_configs:
 
 
 @contextlib.contextmanager
-def running(directory: pathlib.Path) -> Iterator[tuple[str, Exporter]]:
-    """Start Prometheus scraping a new exporter; yield (URL, exporter); stop both."""
+def running(directory: pathlib.Path, also_scrape: str | None = None
+            ) -> Iterator[tuple[str, Exporter]]:
+    """Start Prometheus scraping a new exporter (and ``also_scrape``, a host:port whose
+    /metrics it reads as job ``alarmapi``); yield (URL, exporter); stop both."""
     binary = shutil.which(BINARY)
     if binary is None:
         databases.unavailable("prometheus is not installed: run tools/install-test.sh")
     assert binary is not None
     exporter = Exporter()
-    (directory / "prometheus.yml").write_text(CONFIG.replace("{port}", str(exporter.port)))
+    config = CONFIG.replace("{port}", str(exporter.port))
+    if also_scrape:
+        config += ("  - job_name: alarmapi\n    static_configs:\n"
+                   f"      - targets: [\"{also_scrape}\"]\n")
+    (directory / "prometheus.yml").write_text(config)
     port = free_port()
     log = open(directory / "prometheus.log", "wb")  # noqa: SIM115
     proc = subprocess.Popen(

@@ -1,6 +1,7 @@
 """alarmapi-all: one command serves the whole service on SQLite. A threshold alarm posted
 to its API fires its webhook after a breaching measurement with nothing else started; a
-killed service process is started again; SIGTERM stops everything."""
+real Prometheus scraping its /metrics sees the request, the evaluation and the delivery;
+a killed service process is started again; SIGTERM stops everything."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import time
 import psutil
 import requests
 
-from tests.integration import live
+from tests.integration import live, prometheus_peer
 from tests.receivers import http_receiver
 
 USER = {"X-User-Id": "u", "X-Project-Id": "p", "X-Roles": "reader,member"}
@@ -31,7 +32,8 @@ def test_one_command_serves_alarms_end_to_end(tmp_path: pathlib.Path) -> None:
                       f"connection = sqlite:///{tmp_path}/alarmapi.sqlite\n")
     url = f"http://127.0.0.1:{port}"
     log = tmp_path / "all.log"
-    with open(log, "wb") as out, http_receiver() as receiver:
+    with open(log, "wb") as out, http_receiver() as receiver, \
+            prometheus_peer.running(tmp_path, also_scrape=f"127.0.0.1:{port}") as (prom, _):
         proc = subprocess.Popen([str(live.BIN / "alarmapi-all"), "--config-file", str(config)],
                                 stdout=out, stderr=subprocess.STDOUT)
         try:
@@ -49,6 +51,21 @@ def test_one_command_serves_alarms_end_to_end(tmp_path: pathlib.Path) -> None:
             (hook,) = receiver.wait_for(1)
             assert (hook.path, hook.json()["alarm_id"], hook.json()["current"]) == (
                 "/hook", alarm_id, "alarm")
+
+            # Prometheus reads the service's own metrics.
+            def seen(query: str) -> float | None:
+                result = prometheus_peer.instant(prom, query)["result"]
+                return float(result[0]["value"][1]) if result else None
+
+            wanted = {
+                'alarmapi_deliveries_total{job="alarmapi",outcome="delivered"}': 1.0,
+                'alarmapi_transitions_total{job="alarmapi",by="evaluator"}': 1.0,
+                'alarmapi_http_requests_total{job="alarmapi",route="/v2/alarms",'
+                'method="POST",status="201"}': 1.0,
+                'alarmapi_outbox_pending{job="alarmapi"}': 0.0}
+            assert live.poll(lambda: all(seen(q) == v for q, v in wanted.items())), {
+                q: seen(q) for q in wanted}
+            assert (seen('alarmapi_evaluations_total{outcome="evaluated"}') or 0) >= 1
 
             # The service process killed: the parent starts it again, with a log line.
             parent = psutil.Process(proc.pid)

@@ -192,3 +192,13 @@ class SQLOutbox:
         stmt = notification_table.delete().where(_N.created_at < before,
                                                  ~sa.exists(pending))
         return self._write(lambda conn: int(conn.execute(stmt).rowcount))
+
+    def backlog(self) -> tuple[int, datetime.datetime | None]:
+        """How many deliveries are pending, and when the oldest one's transition was
+        recorded (None: none pending)."""
+        pending = delivery_table.join(notification_table, _N.id == _D.notification_id)
+        stmt = sa.select(sa.func.count(), sa.func.min(_N.created_at)).select_from(
+            pending).where(_D.status == DeliveryStatus.PENDING.value)
+        with self.reader.connect() as conn:
+            count, oldest = conn.execute(stmt).one()
+        return int(count), oldest
