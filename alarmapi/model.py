@@ -67,9 +67,19 @@ ALARM_FIELDS = (
 #: Alarm attributes only the Monasca v2.0 API shows (kept across /v2 replaces).
 MONASCA_FIELDS = ("actions_enabled", "expression", "monasca_severity")
 #: Alarm attributes only the evaluator writes (kept across replaces).
-EVALUATOR_FIELDS = ("evaluation_error", "last_event_at")
-#: Stored attributes never shown by the API.
-INTERNAL_FIELDS = ("last_event_at",)
+EVALUATOR_FIELDS = ("evaluation_error", "last_event_at", "last_evaluated_at")
+#: Stored attributes never shown by the API as they are.
+INTERNAL_FIELDS = ("last_event_at", "last_evaluated_at")
+def missed_evaluations(alarm: Alarm, interval_s: float, now: datetime.datetime) -> int | None:
+    """How many evaluation cycles passed without the evaluator taking care of the alarm
+    since it last did (or since the alarm was last written), the cycle under way
+    allowed for; None for an alarm no cycle evaluates (disabled, or an event alarm)."""
+    if not alarm.enabled or alarm.type == "event" or interval_s <= 0:
+        return None
+    reference = max(alarm.last_evaluated_at or alarm.timestamp, alarm.timestamp)
+    return max(0, int((now - reference).total_seconds() // interval_s) - 1)
+
+
 #: The longest evaluation_error kept.
 MAX_EVALUATION_ERROR = 1000
 
@@ -114,6 +124,9 @@ class Alarm:
     evaluation_error: str | None = None
     #: When an event last matched the alarm's event rule (the listener writes it).
     last_event_at: datetime.datetime | None = None
+    #: When the evaluator last took care of the alarm: judged it, or found it outside its
+    #: time constraints (None: never). The API shows it as ``last_evaluated``.
+    last_evaluated_at: datetime.datetime | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """Return the alarm's fields as a dict (rule and lists copied)."""

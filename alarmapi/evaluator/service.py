@@ -154,7 +154,9 @@ class Evaluator:
         changes = [state_change(alarm, transition, now, silencing(alarm))
                    for alarm, transition in transitions]
         self._persist_all(changes, report)
-        self.storage.mark_evaluated([a.alarm_id for a in due], now)
+        due_ids = {a.alarm_id for a in due}
+        self.storage.mark_evaluated([a.alarm_id for a in due], now,
+                                    [a.alarm_id for a in mine if a.alarm_id not in due_ids])
         self.storage.record_evaluation_errors(errors)
 
     def _persist_all(self, changes: list[StateChange], report: CycleReport) -> None:

@@ -290,8 +290,10 @@ class Connection(abc.ABC):
         in place, and it is returned."""
 
     @abc.abstractmethod
-    def mark_evaluated(self, alarm_ids: list[str], when: datetime.datetime) -> None:
-        """Record when these alarms were last evaluated."""
+    def mark_evaluated(self, alarm_ids: list[str], when: datetime.datetime,
+                       skipped: Sequence[str] = ()) -> None:
+        """Record when these alarms were last evaluated, and when the ``skipped`` ones
+        were last found outside their time constraints."""
 
     def record_event(self, message_id: str, when: datetime.datetime,
                      changes: list[StateChange], matched: Sequence[str] = ()) -> int | None:

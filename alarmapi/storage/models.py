@@ -61,6 +61,8 @@ class AlarmRow(Base):
     monasca_severity: Mapped[str | None] = mapped_column(sa.String(16))
     evaluation_error: Mapped[str | None] = mapped_column(sa.Text, nullable=True)
     last_event_at: Mapped[datetime.datetime | None] = mapped_column(Timestamp, nullable=True)
+    last_evaluated_at: Mapped[datetime.datetime | None] = mapped_column(Timestamp,
+                                                                        nullable=True)
 
     __table_args__ = (
         # GET /v2/alarms is always project scoped and sorted by timestamp by default.

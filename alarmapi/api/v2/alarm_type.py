@@ -43,6 +43,12 @@ class Alarm(wsbase.Base):
     #: Extension: why the last evaluation could not read the alarm's data (absent when
     #: it could). Shown only; a PUT may send it back and it is ignored.
     evaluation_error = wsme.wsattr(wtypes.text)
+    #: Extension: when the evaluator last took care of the alarm (judged it, or found it
+    #: outside its time constraints); absent when it never did. Shown only.
+    last_evaluated = wsme.wsattr(datetime.datetime)
+    #: Extension: evaluation cycles missed since then (a stuck alarm shows here); shown
+    #: for enabled alarms that cycles evaluate, once evaluated or once missed. Shown only.
+    missed_evaluations = wsme.wsattr(int)
 
     def rule(self) -> Any:
         """The rule object of the alarm's own type (Unset when not given)."""
@@ -75,7 +81,7 @@ def shown_rule(alarm: model.Alarm) -> dict[str, Any]:
             if k in cls._stored_keys and k not in cls._hidden_keys}
 
 
-def to_json(alarm: model.Alarm) -> dict[str, Any]:
+def to_json(alarm: model.Alarm, interval_s: float | None = None) -> dict[str, Any]:
     """The JSON document of an alarm, as WSME would write it from render()."""
     return {
         "alarm_id": alarm.alarm_id,
@@ -99,20 +105,35 @@ def to_json(alarm: model.Alarm) -> dict[str, Any]:
         rule_attribute(alarm.type): shown_rule(alarm),
         # Shown only when set, in JSON as in XML: Aodh's documents stay byte for byte.
         **({"evaluation_error": alarm.evaluation_error} if alarm.evaluation_error else {}),
+        **accounting(alarm, interval_s),
     }
 
 
-def wire(alarm: model.Alarm) -> Wire:
-    """One alarm as a response (JSON directly, XML through WSME)."""
-    return Wire(to_json(alarm), lambda: render(alarm))
+def accounting(alarm: model.Alarm, interval_s: float | None) -> dict[str, Any]:
+    """The extension fields last_evaluated and missed_evaluations, where they apply."""
+    shown: dict[str, Any] = {}
+    if alarm.last_evaluated_at is not None:
+        shown["last_evaluated"] = _iso(alarm.last_evaluated_at)
+    missed = (model.missed_evaluations(alarm, interval_s, model.utcnow())
+              if interval_s else None)
+    if missed is not None and (missed > 0 or alarm.last_evaluated_at is not None):
+        shown["missed_evaluations"] = missed
+    return shown
 
 
-def wire_list(alarms: list[model.Alarm]) -> Wire:
+def wire(alarm: model.Alarm, interval_s: float | None = None) -> Wire:
+    """One alarm as a response (JSON directly, XML through WSME); with the evaluation
+    interval, its evaluation accounting too."""
+    return Wire(to_json(alarm, interval_s), lambda: render(alarm, interval_s))
+
+
+def wire_list(alarms: list[model.Alarm], interval_s: float | None = None) -> Wire:
     """A list of alarms as a response."""
-    return Wire([to_json(a) for a in alarms], lambda: [render(a) for a in alarms])
+    return Wire([to_json(a, interval_s) for a in alarms],
+                lambda: [render(a, interval_s) for a in alarms])
 
 
-def render(alarm: model.Alarm) -> Alarm:
+def render(alarm: model.Alarm, interval_s: float | None = None) -> Alarm:
     """The wire form of a stored alarm."""
     data = {k: v for k, v in alarm.as_dict().items()
             if k not in model.MONASCA_FIELDS and k not in model.INTERNAL_FIELDS}
@@ -129,4 +150,9 @@ def render(alarm: model.Alarm) -> Alarm:
     else:
         rule = rule_classes()[alarm.type].from_stored(stored_rule)
     setattr(result, rule_attribute(alarm.type), rule)
+    extra = accounting(alarm, interval_s)
+    if "last_evaluated" in extra:
+        result.last_evaluated = alarm.last_evaluated_at
+    if "missed_evaluations" in extra:
+        result.missed_evaluations = extra["missed_evaluations"]
     return result

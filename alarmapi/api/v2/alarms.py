@@ -31,6 +31,11 @@ def _ctx() -> RequestContext:
     return ctx
 
 
+def _interval(ctx: RequestContext) -> float:
+    """The evaluation interval, for the alarms' evaluation accounting."""
+    return float(ctx.services.conf.evaluator.evaluation_interval)
+
+
 def _visible_alarm(ctx: RequestContext, alarm_id: str) -> model.Alarm:
     """The alarm if the caller may see it; 404 otherwise (never 403: no leak)."""
     alarm = ctx.storage.get_alarm(alarm_id, ctx.caller.scope)
@@ -59,7 +64,7 @@ class AlarmController(rest.RestController):
         ctx.enforce("get_alarm")
         alarm = self._alarm(ctx, "get_alarm")
         pecan.response.headers["ETag"] = model.etag(alarm)
-        return alarm_type.wire(alarm)
+        return alarm_type.wire(alarm, _interval(ctx))
 
     @wsexpose(alarm_type.Alarm, body=alarm_type.Alarm)
     def put(self, data: alarm_type.Alarm) -> Any:
@@ -90,7 +95,7 @@ class AlarmController(rest.RestController):
             raise
         binding.replaced(replaced[0], stored)
         pecan.response.headers["ETag"] = model.etag(stored)
-        return alarm_type.wire(stored)
+        return alarm_type.wire(stored, _interval(ctx))
 
     @wsexpose(None, status_code=204)
     def delete(self) -> None:
@@ -170,7 +175,7 @@ class AlarmsController(rest.RestController):
             raise
         base_url = pecan.request.path_url.rstrip("/")
         pecan.response.headers["Location"] = f"{base_url}/{stored.alarm_id}"
-        return alarm_type.wire(stored)
+        return alarm_type.wire(stored, _interval(ctx))
 
     @wsexpose([alarm_type.Alarm], [Query], [str], int, str)
     def get_all(self, q: list[Query] | None = None, sort: list[str] | None = None,
@@ -189,4 +194,4 @@ class AlarmsController(rest.RestController):
             alarms = ctx.storage.list_alarms(query)
         except InvalidMarker as exc:
             raise errors.InvalidInput("marker", marker, str(exc)) from exc
-        return alarm_type.wire_list(alarms)
+        return alarm_type.wire_list(alarms, _interval(ctx))

@@ -39,6 +39,8 @@ EXTENSIONS = {
     "alarms:silences": True,
     # Alarms show evaluation_error when their data could not be read (absent when it could).
     "alarms:evaluation_error": True,
+    # Alarms show last_evaluated and missed_evaluations (a stuck alarm is visible).
+    "alarms:evaluation_accounting": True,
     # event_rule timeout (heartbeat events; alarm when none arrives in time) and
     # reset_after (back to ok after a quiet time).
     "alarms:event:timeout": True,

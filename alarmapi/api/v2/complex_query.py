@@ -170,7 +170,8 @@ class QueryAlarmsController(rest.RestController):
         ctx.enforce("query_alarm")
         scope = ctx.caller.scope
         query = body.parse(ALARM_FIELDS, scope)
-        return alarm_type.wire_list(_run(ctx.storage.query_alarms, query, scope))
+        return alarm_type.wire_list(_run(ctx.storage.query_alarms, query, scope),
+                                   ctx.services.conf.evaluator.evaluation_interval)
 
 
 class QueryController(rest.RestController):

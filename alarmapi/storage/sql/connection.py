@@ -146,8 +146,9 @@ class SQLConnection(base.Connection):
                        known: Mapping[str, Alarm]) -> list[Alarm]:
         return self._read(lambda conn: transitions.current(conn, types, project_ids, known))
 
-    def mark_evaluated(self, alarm_ids: list[str], when: datetime.datetime) -> None:
-        self._write(lambda conn: transitions.mark_evaluated(conn, alarm_ids, when))
+    def mark_evaluated(self, alarm_ids: list[str], when: datetime.datetime,
+                       skipped: Sequence[str] = ()) -> None:
+        self._write(lambda conn: transitions.mark_evaluated(conn, alarm_ids, when, skipped))
 
     def record_events(self, events: Sequence[base.EventRecord], when: datetime.datetime
                       ) -> int | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -58,11 +58,16 @@ def current(conn: sa.Connection, types: tuple[str, ...], project_ids: list[str],
     return found
 
 
-def mark_evaluated(conn: sa.Connection, alarm_ids: list[str], when: datetime.datetime) -> None:
-    """Record when these alarms were evaluated (one statement)."""
+def mark_evaluated(conn: sa.Connection, alarm_ids: list[str], when: datetime.datetime,
+                   skipped: Sequence[str] = ()) -> None:
+    """Record when these alarms were evaluated, and when the ``skipped`` ones were found
+    outside their time constraints (one statement each)."""
     if alarm_ids:
         conn.execute(alarm_table.update().where(alarm_table.c.alarm_id.in_(alarm_ids))
-                     .values(evaluate_timestamp=when))
+                     .values(evaluate_timestamp=when, last_evaluated_at=when))
+    if skipped:
+        conn.execute(alarm_table.update().where(alarm_table.c.alarm_id.in_(list(skipped)))
+                     .values(last_evaluated_at=when))
 
 
 def record_evaluation_errors(conn: sa.Connection, errors: dict[str, str | None]) -> None:
