@@ -62,3 +62,12 @@ def api_services() -> Iterator[tuple[webtest.TestApp, Services]]:
 def api(api_services: tuple[webtest.TestApp, Services]) -> webtest.TestApp:
     """The API on a fresh SQLite database."""
     return api_services[0]
+
+
+@pytest.fixture(params=databases.BACKENDS)
+def backend_api(request: pytest.FixtureRequest) -> Iterator[tuple[webtest.TestApp, Services]]:
+    """The in-process API and its services on a fresh database of each backend."""
+    with databases.database(request.param) as url:
+        app_, services = make_api(url)
+        yield app_, services
+        services.storage.dispose()  # type: ignore[attr-defined]

@@ -5,7 +5,6 @@ a silently stuck alarm is visible; both are accepted back by a GET-then-PUT."""
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -14,19 +13,14 @@ import webtest
 
 from alarmapi.evaluator.service import Evaluator
 from alarmapi.storage.models import alarm_table
-from tests import databases
-from tests.conftest import make_api
 
 USER = {"X-User-Id": "u1", "X-Project-Id": "p1", "X-Roles": "reader,member"}
 RULE = {"meter_name": "cpu", "threshold": 90, "period": 60, "evaluation_periods": 1}
 
 
-@pytest.fixture(params=databases.BACKENDS)
-def api(request: pytest.FixtureRequest) -> Iterator[tuple[webtest.TestApp, Any]]:
-    with databases.database(request.param) as url:
-        app, services = make_api(url)
-        yield app, services
-        services.storage.dispose()  # type: ignore[attr-defined]
+@pytest.fixture
+def api(backend_api: tuple[webtest.TestApp, Any]) -> tuple[webtest.TestApp, Any]:
+    return backend_api
 
 
 def _create(app: webtest.TestApp, **extra: Any) -> str:

@@ -3,7 +3,6 @@ replaced, the outbox read at each scrape, and no project's identity in any label
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -11,8 +10,7 @@ import webtest
 from prometheus_client.parser import text_string_to_metric_families
 
 from alarmapi import self_metrics
-from tests import databases
-from tests.conftest import USER_A, make_api
+from tests.conftest import USER_A
 from tests.notifying import transition
 
 
@@ -31,12 +29,9 @@ def requests_of(found: dict[Any, float], route: str, method: str, status: str) -
     return found.get(key, 0.0)
 
 
-@pytest.fixture(params=databases.BACKENDS)
-def api(request: pytest.FixtureRequest) -> Iterator[tuple[webtest.TestApp, Any]]:
-    with databases.database(request.param) as url:
-        app, services = make_api(url)
-        yield app, services
-        services.storage.dispose()  # type: ignore[attr-defined]
+@pytest.fixture
+def api(backend_api: tuple[webtest.TestApp, Any]) -> tuple[webtest.TestApp, Any]:
+    return backend_api
 
 
 def test_requests_are_counted_by_route(api: tuple[webtest.TestApp, Any]) -> None:
