@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pathlib
+import socket
 import subprocess
 
 import pytest
@@ -41,12 +42,23 @@ def test_gunicorn_workers_are_summed(tmp_path: pathlib.Path,
     monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(shared))
     config = live.write_config(tmp_path, f"sqlite:///{tmp_path}/api.sqlite")
     user = {"X-User-Id": "u", "X-Project-Id": "p", "X-Roles": "reader,member"}
-    with live.server(config, workers=3) as url:
-        for _ in range(30):  # a new connection each: spread over the workers
-            assert requests.get(f"{url}/v2/alarms", headers=user, timeout=30).json() == []
+    with live.server(config, workers=2) as url:
+        # A sync worker serves one connection at a time: while one holds a half-sent
+        # request, the other must answer; so both workers count requests.
+        held = socket.create_connection(("127.0.0.1", int(url.rsplit(":", 1)[1])), timeout=30)
+        with held:
+            held.sendall(b"GET /v2/alarms HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+            for _ in range(29):
+                assert requests.get(f"{url}/v2/alarms", headers=user, timeout=30).json() == []
+            held.sendall("".join(f"{k}: {v}\r\n" for k, v in user.items()).encode()
+                         + b"Connection: close\r\n\r\n")
+            answer = b""
+            while chunk := held.recv(65536):
+                answer += chunk
+        assert answer.startswith(b"HTTP/1.1 200")
         text = requests.get(f"{url}/metrics", timeout=30).text
     counted = sum(s.value for f in text_string_to_metric_families(text) for s in f.samples
                   if s.name == "alarmapi_http_requests_total"
                   and s.labels == {"route": "/v2/alarms", "method": "GET", "status": "200"})
     assert counted == 30
-    assert len(list(shared.glob("counter_*.db"))) >= 2  # more than one worker counted
+    assert len(list(shared.glob("counter_*.db"))) == 2  # both workers counted
