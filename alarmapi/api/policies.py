@@ -90,6 +90,8 @@ _RULES = [
          "/v2/silences/{silence_id}"),
     _api("alarm_deliveries", READER_OR_ADMIN, "Get the deliveries of an alarm's "
          "notifications.", "GET", "/v2/alarms/{alarm_id}/deliveries"),
+    _api("backtest_alarm", READER_OR_ADMIN, "Backtest an alarm, saved or not (nothing is "
+         "sent or written).", "POST", "/v2/alarms/{alarm_id}/backtest"),
 ]
 
 

@@ -22,6 +22,7 @@ from alarmapi.evaluator.outcome import Evaluation, decide
 from alarmapi.evaluator.partition import Everything, Partition
 from alarmapi.evaluator.sources import Leaf, Source, Sources
 from alarmapi.evaluator.store import StoreSource
+from alarmapi.evaluator.verdict import judge
 from alarmapi.rule_shapes import UnusableRule
 from alarmapi.storage import Connection
 from alarmapi.storage.base import StateChange
@@ -206,18 +207,7 @@ class Evaluator:
                 yield Leaf(alarm, str(leaf.get("type")), leaf)
 
     def _verdict(self, alarm: model.Alarm, now: datetime.datetime) -> Evaluation:
-        if alarm.type != rule_types.COMPOSITE:
-            return self.sources.evaluate(Leaf(alarm, alarm.type, alarm.rule), now)
-        failures: list[str] = []
-
-        def leaf(node: dict[str, Any]) -> Evaluation:
-            evaluation = self.sources.evaluate(Leaf(alarm, str(node.get("type")), node), now)
-            if evaluation.error is not None:
-                failures.append(evaluation.error)
-            return evaluation
-
-        verdict = composite.evaluate(alarm.rule, leaf)
-        return dataclasses.replace(verdict, error=failures[0]) if failures else verdict
+        return judge(self.sources, alarm, now)
 
     def _silences(self, alarms: list[model.Alarm], now: datetime.datetime
                   ) -> Callable[[model.Alarm], str | None]:

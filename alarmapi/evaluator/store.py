@@ -23,6 +23,14 @@ def end_ms(now: datetime.datetime, lag_ms: int) -> int:
     return int(now.replace(tzinfo=datetime.UTC).timestamp() * 1000) - lag_ms
 
 
+def leaf_window(leaf: Leaf, now: datetime.datetime, lag_ms: int
+                ) -> tuple[ThresholdShape, ThresholdWindow]:
+    """A threshold leaf's shape and the window it reads when judged at ``now``
+    (UnusableRule when it has no usable shape)."""
+    shape = ThresholdShape.from_stored(leaf.rule)
+    return shape, window_for_rule(shape, leaf.alarm.project_id, end_ms(now, lag_ms))
+
+
 class StoreSource(Source):
     """Judges threshold rules over the per-period statistics of the metric store."""
 
@@ -40,8 +48,7 @@ class StoreSource(Source):
 
     def _window(self, leaf: Leaf, now: datetime.datetime
                 ) -> tuple[ThresholdShape, ThresholdWindow]:
-        shape = ThresholdShape.from_stored(leaf.rule)
-        return shape, window_for_rule(shape, leaf.alarm.project_id, end_ms(now, self.lag_ms))
+        return leaf_window(leaf, now, self.lag_ms)
 
     def prefetch(self, leaves: Sequence[Leaf], now: datetime.datetime) -> None:
         """One metric store read for the windows of the batch (the answers are kept

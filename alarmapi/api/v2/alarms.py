@@ -1,4 +1,5 @@
-"""/v2/alarms: create, list, and one alarm's get, replace, delete, state, history."""
+"""/v2/alarms: create, list, and one alarm's get, replace, delete, state, history,
+deliveries and backtest."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from alarmapi.api.trust_actions import TrustBinding
 from alarmapi.api.v2 import (
     alarm_checks,
     alarm_type,
+    backtests,
     delivery_type,
     history_type,
     simple_query,
@@ -47,7 +49,8 @@ def _visible_alarm(ctx: RequestContext, alarm_id: str) -> model.Alarm:
 class AlarmController(rest.RestController):
     """One alarm: /v2/alarms/{alarm_id}."""
 
-    _custom_actions = {"history": ["GET"], "state": ["PUT", "GET"], "deliveries": ["GET"]}
+    _custom_actions = {"history": ["GET"], "state": ["PUT", "GET"], "deliveries": ["GET"],
+                       "backtest": ["POST"]}
 
     def __init__(self, alarm_id: str) -> None:
         self._id = alarm_id
@@ -131,6 +134,15 @@ class AlarmController(rest.RestController):
         return [delivery_type.render(r) for r in ctx.storage.outbox.records(alarm.alarm_id,
                                                                             limit)]
 
+    @wsexpose(backtests.BacktestResult, body=backtests.BacktestRange)
+    def post_backtest(self, data: backtests.BacktestRange) -> Any:
+        """The transitions the alarm would have made over a past range (an alarmapi
+        extension): nothing is sent or written."""
+        ctx = _ctx()
+        ctx.enforce("backtest_alarm")
+        alarm = self._alarm(ctx, "backtest_alarm")
+        return backtests.run(ctx, alarm, data, alarm.alarm_id)
+
     @wsexpose(wtypes.text)
     def get_state(self) -> Any:
         """The alarm's state."""
@@ -152,8 +164,12 @@ class AlarmController(rest.RestController):
 class AlarmsController(rest.RestController):
     """The alarm collection: /v2/alarms."""
 
+    _unsaved_backtest = backtests.UnsavedBacktestController()
+
     @pecan.expose()
     def _lookup(self, alarm_id: str, *remainder: str) -> Any:
+        if alarm_id == "backtest" and not remainder:  # alarm ids are UUIDs
+            return self._unsaved_backtest, remainder
         return AlarmController(alarm_id), remainder
 
     @wsexpose(alarm_type.Alarm, body=alarm_type.Alarm, status_code=201)

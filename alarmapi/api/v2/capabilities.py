@@ -44,6 +44,9 @@ EXTENSIONS = {
     # event_rule timeout (heartbeat events; alarm when none arrives in time) and
     # reset_after (back to ok after a quiet time).
     "alarms:event:timeout": True,
+    # POST /v2/alarms/{id}/backtest and /v2/alarms/backtest: the transitions a threshold
+    # (or composite of threshold) alarm would have made over a past range.
+    "alarms:backtest": True,
 }
 
 
