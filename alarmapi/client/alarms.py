@@ -88,6 +88,20 @@ class AlarmsManager(Manager):
         return self.http.get(f"{self.path}/{alarm_id}/deliveries",
                              {"limit": limit} if limit else None)
 
+    def backtest(self, alarm_id: str, start: str, end: str, step: int | None = None,
+                 initial_state: str | None = None) -> Any:
+        """The transitions the alarm would have made between ``start`` and ``end``
+        (ISO 8601), every ``step`` seconds (the evaluation interval by default), from
+        ``initial_state``; nothing is sent or written (an alarmapi extension)."""
+        return self.http.post(f"{self.path}/{alarm_id}/backtest",
+                              _range(start, end, step, initial_state))
+
+    def backtest_unsaved(self, alarm: dict[str, Any], start: str, end: str,
+                         step: int | None = None, initial_state: str | None = None) -> Any:
+        """A backtest of an alarm body (Aodh's fields) that is not saved."""
+        return self.http.post(f"{self.path}/backtest",
+                              {"alarm": alarm, **_range(start, end, step, initial_state)})
+
     def query(self, filter: Any = None, orderby: Any = None, limit: int | None = None
               ) -> Any:
         """Complex query (/v2/query/alarms): filter and orderby as dicts/lists."""
@@ -97,6 +111,16 @@ class AlarmsManager(Manager):
                       limit: int | None = None) -> Any:
         """Complex query of history records (/v2/query/alarms/history)."""
         return self.http.post("/v2/query/alarms/history", _complex(filter, orderby, limit))
+
+
+def _range(start: str, end: str, step: int | None, initial_state: str | None
+           ) -> dict[str, Any]:
+    body: dict[str, Any] = {"start": start, "end": end}
+    if step is not None:
+        body["step"] = step
+    if initial_state is not None:
+        body["initial_state"] = initial_state
+    return body
 
 
 def _complex(filter: Any, orderby: Any, limit: int | None) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from typing import Any
 
 from alarmapi.client import __version__, exc
 from alarmapi.client import alarm_commands as _alarm_commands  # noqa: F401 - registers
+from alarmapi.client import backtest_commands as _backtest_commands  # noqa: F401 - registers
 from alarmapi.client import silence_commands as _silence_commands  # noqa: F401 - registers
 from alarmapi.client.client import Client, V2Client
 from alarmapi.client.commands import COMMANDS, arguments

@@ -4,6 +4,7 @@ state, capabilities, quotas, help and bash completion."""
 
 from __future__ import annotations
 
+import datetime
 import json
 import os
 import pathlib
@@ -13,6 +14,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+import requests
 
 from tests.integration import live
 from tests.integration.tables import rows, show
@@ -196,3 +198,39 @@ def test_silence_commands(base_url: str) -> None:
     bad = run(base_url, "silence-create", "--match", "colour=red", "--ends-at",
               "2999-01-01T00:00:00", tenant=tenant, ok=False)
     assert "matchers[0].field" in bad
+
+
+def test_alarm_backtest(base_url: str, tmp_path: pathlib.Path) -> None:
+    tenant = "backtest-tenant"
+    start = datetime.datetime.now(datetime.UTC).replace(second=0, microsecond=0,
+                                                        tzinfo=None) - datetime.timedelta(
+                                                            minutes=20)
+    values = [5, 6, 95, 96, 7, 8]  # one a minute from start
+    body = [{"name": "cpu", "dimensions": {}, "value": v,
+             "timestamp": int((start + datetime.timedelta(minutes=i, seconds=20))
+                              .replace(tzinfo=datetime.UTC).timestamp() * 1000)}
+            for i, v in enumerate(values)]
+    assert requests.post(f"{base_url}/v2.0/metrics", json=body, timeout=30,
+                         headers={"X-Auth-Token": tenant}).status_code == 204
+    alarm = json.loads(run(base_url, "-j", "alarm-create", "hot", "avg(cpu) > 50",
+                           tenant=tenant))
+    window = ["--start", start.isoformat(), "--end",
+              (start + datetime.timedelta(minutes=6)).isoformat(), "--step", "60"]
+    found = json.loads(run(base_url, "-j", "alarm-backtest", alarm["id"], *window,
+                           tenant=tenant))
+    assert [t["state"] for t in found["transitions"]] == ["ok", "alarm", "ok"]
+    table = run(base_url, "alarm-backtest", alarm["id"], *window, tenant=tenant)
+    assert [r[2] for r in rows(table) if r[2]] == ["ok", "alarm", "ok"]
+    assert "evaluations: 7" in table
+    draft = tmp_path / "draft.json"
+    draft.write_text(json.dumps({"name": "draft", "type": "threshold", "threshold_rule": {
+        "meter_name": "cpu", "threshold": 90, "comparison_operator": "gt",
+        "evaluation_periods": 2, "period": 60}}))
+    unsaved = json.loads(run(base_url, "-j", "alarm-backtest", "--from-file", str(draft),
+                             *window, tenant=tenant))
+    assert [t["state"] for t in unsaved["transitions"]] == ["ok", "alarm", "ok"]
+    assert unsaved["transitions"][1]["reason"].startswith(
+        "Transition to alarm due to 2 samples outside threshold")
+    stranger = run(base_url, "alarm-backtest", alarm["id"], *window, tenant="someone-else",
+                   ok=False)
+    assert f"Alarm {alarm['id']} not found" in stranger
