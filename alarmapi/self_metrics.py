@@ -50,7 +50,7 @@ _WORDS = frozenset({
     "v2", "v2.0", "alarms", "history", "state", "deliveries", "capabilities", "query",
     "quotas", "metrics", "measurements", "statistics", "names", "dimensions", "values",
     "notification-methods", "types", "silences", "alarm-definitions", "healthcheck",
-    "expire", "count", "backtest", "console"})
+    "expire", "count", "backtest", "console", "static", "vendor", "signin"})
 
 
 def route_of(path: str) -> str:

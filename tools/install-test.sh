@@ -48,11 +48,13 @@ fi
 bash tools/keystone_peer.sh install
 # A real Prometheus Alertmanager (Debian's) for the alertmanager:// tests, and a real
 # Prometheus (Debian's 2.42) for the prometheus alarms.
-if ! command -v prometheus-alertmanager >/dev/null || ! command -v prometheus >/dev/null; then
+# and Debian's Chromium with its WebDriver for the console's browser tests.
+if ! command -v prometheus-alertmanager >/dev/null || ! command -v prometheus >/dev/null || \
+    ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
   if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
-      prometheus-alertmanager prometheus
+      prometheus-alertmanager prometheus chromium chromium-driver
 fi
 # The seed's client, python-monascaclient 1.0.1 (patched to run on Python 3.11).
 bash ../shared/peer/monasca/install_seed_client.sh

@@ -6,3 +6,8 @@ PY="${PYTHON:-python3}"
 [ -x .venv/bin/python ] || "$PY" -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null
 .venv/bin/python -m pip install -q -e .
+# The console's charting library (Chart.js), from npm at the version the lock file pins.
+if [ ! -f alarmapi/console/node_modules/chart.js/dist/chart.umd.min.js ] || \
+    [ alarmapi/console/package-lock.json -nt alarmapi/console/node_modules/.package-lock.json ]; then
+  (cd alarmapi/console && npm ci --no-audit --no-fund --loglevel=error)
+fi

@@ -125,6 +125,13 @@ def metrics_factory(global_conf: dict[str, Any], **local_conf: Any) -> WSGIApp:
     return metrics
 
 
+def console_factory(global_conf: dict[str, Any], **local_conf: Any) -> WSGIApp:
+    """Paste app factory of /console: the web console."""
+    from alarmapi.console.app import factory
+
+    return factory(_services(global_conf).conf)
+
+
 def healthcheck_factory(global_conf: dict[str, Any], **local_conf: Any) -> WSGIApp:
     """Paste app factory of /healthcheck: 200 when the database answers, else 503."""
     services = _services(global_conf)

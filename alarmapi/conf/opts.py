@@ -7,6 +7,7 @@ from oslo_middleware import cors, http_proxy_to_wsgi
 
 from alarmapi.conf import (
     api,
+    console,
     database,
     default,
     evaluator,
@@ -20,7 +21,7 @@ from alarmapi.conf import (
     service_credentials,
 )
 
-_GROUPS = (default, api, database, evaluator, gnocchi, listener, metrics, notifier,
+_GROUPS = (default, api, console, database, evaluator, gnocchi, listener, metrics, notifier,
            octavia, prometheus, self_metrics, service_credentials)
 
 
