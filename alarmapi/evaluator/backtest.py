@@ -20,8 +20,8 @@ from typing import Any
 from alarmapi import errors, model, rule_types, time_constraints
 from alarmapi.evaluator import composite, threshold
 from alarmapi.evaluator.outcome import Evaluation, decide
-from alarmapi.evaluator.sources import Leaf, Source, Sources
-from alarmapi.evaluator.store import leaf_window
+from alarmapi.evaluator.sources import Leaf, Sources
+from alarmapi.evaluator.store import StoreSource, leaf_window
 from alarmapi.evaluator.verdict import judge
 from alarmapi.metrics.windows import ThresholdWindow
 from alarmapi.rule_shapes import ThresholdShape
@@ -86,16 +86,12 @@ def _at_ms(ms: int) -> datetime.datetime:
     return datetime.datetime.fromtimestamp(ms / 1000, datetime.UTC).replace(tzinfo=None)
 
 
-class SpanSource(Source):
-    """Judges threshold leaves at many moments from one read per rule and phase."""
-
-    rule_types = (rule_types.THRESHOLD,)
-    name = "store"
+class SpanSource(StoreSource):
+    """The metric store's source, judging threshold leaves at many moments from one
+    read per rule and phase."""
 
     def __init__(self, metrics: Any, ingestion_lag_s: int = 0) -> None:
-        super().__init__()
-        self.metrics = metrics
-        self.lag_ms = ingestion_lag_s * 1000
+        super().__init__(metrics, ingestion_lag_s)
         self._spans: dict[tuple[str, str, int, int], list[tuple[int, float]]] = {}
 
     def span(self, leaves: Sequence[Leaf], moments: Sequence[datetime.datetime]) -> None:
@@ -138,11 +134,6 @@ class SpanSource(Source):
     def evaluate(self, leaf: Leaf, now: datetime.datetime) -> Evaluation:
         shape = ThresholdShape.from_stored(leaf.rule)
         return threshold.evaluate(shape, [value for _, value in self.periods(leaf, now)])
-
-    @classmethod
-    def from_config(cls, conf: Any, storage: Any) -> SpanSource | None:
-        """Never an evaluator source: backtests build their own."""
-        return None
 
 
 def threshold_leaves(alarm: model.Alarm) -> list[Leaf]:
