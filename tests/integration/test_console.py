@@ -132,6 +132,28 @@ def test_an_operator_sees_lists_plots_and_sets_state(service: tuple[str, dict[st
         screenshot(browser, "notification-methods")
 
 
+def test_a_composite_alarm_in_words_and_plots(service: tuple[str, dict[str, Any]]) -> None:
+    url, _ = service
+    leaf = {"type": "threshold", "meter_name": "cpu", "period": 60, "evaluation_periods": 1}
+    created = requests.post(f"{url}/v2/alarms", headers=P1, timeout=30, json={
+        "name": "combo", "type": "composite", "composite_rule": {"or": [
+            {**leaf, "threshold": 97, "comparison_operator": "ge"},
+            {"and": [{**leaf, "threshold": 5, "comparison_operator": "lt"},
+                     {**leaf, "meter_name": "disk", "threshold": 1}]}]}})
+    assert created.status_code == 201, created.text
+    with chromium() as browser:
+        _sign_in(browser, url, "p1", "u1")
+        browser.get(f"{url}/console/#/alarms/{created.json()['alarm_id']}")
+        until(browser, lambda b: chart(b, "plot"), "the plot")
+        assert browser.find_element(By.ID, "rule-words").text == (
+            "Alarm when the avg of cpu is at least 97 in the last period of 1 min or (the avg "
+            "of cpu is below 5 in the last period of 1 min and the avg of disk equals 1 in "
+            "the last period of 1 min).")
+        labels = [d["label"] for d in chart(browser, "plot")]
+        assert labels.count("avg(cpu)") == 2 and labels.count("avg(disk)") == 1
+        screenshot(browser, "composite")
+
+
 def test_another_project_sees_none_of_it(service: tuple[str, dict[str, Any]]) -> None:
     url, ids = service
     with chromium() as browser:
