@@ -78,6 +78,9 @@ class SQLConnection(base.Connection):
                      limits: base.AlarmLimits | None = None) -> Alarm:
         limited = limits is not None and self._read(
             lambda conn: quotas.applies(conn, alarm.project_id, alarm.user_id, limits))
+        project_id = alarm.project_id
+        if limited and project_id is not None:
+            self._write(lambda conn: quotas.ensure_lock_row(conn, project_id))
 
         def work(conn: sa.Connection) -> Alarm:
             if limits is not None and limited:

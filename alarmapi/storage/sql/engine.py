@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import importlib.util
+import random
+import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -33,21 +35,52 @@ def _enable_sqlite_foreign_keys(dbapi_conn: Any, _record: Any) -> None:
 T = TypeVar("T")
 
 
+#: A transaction the database chose as a deadlock's victim is run again this many times.
+DEADLOCK_RETRIES = 3
+_MYSQL_DEADLOCK = 1213
+_PG_RETRYABLE = ("40P01", "40001")  # deadlock_detected, serialization_failure
+
+
+def deadlocked(exc: sa.exc.DBAPIError) -> bool:
+    """Whether the database rolled the transaction back to break a deadlock (MySQL and
+    MariaDB's 1213, PostgreSQL's 40P01 and 40001): running it again is safe."""
+    seen: BaseException | None = exc
+    while seen is not None:  # a failed ROLLBACK TO SAVEPOINT hides the deadlock behind it
+        orig = getattr(seen, "orig", seen)
+        code = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
+        args: tuple[Any, ...] = tuple(getattr(orig, "args", ()))
+        if code in _PG_RETRYABLE or (args and args[0] == _MYSQL_DEADLOCK):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
 def run(connect: Callable[[], Any], work: Callable[[sa.Connection], T]) -> T:
-    """Run ``work`` on a pooled connection, once more if the connection was dead.
+    """Run ``work`` on a pooled connection, again if the connection was dead or the
+    transaction was a deadlock's victim.
 
     Pooled connections are not pinged on checkout (a round trip per request); when
     the server restarted, the first statement on a dead connection fails, the pool
-    drops its connections, and the work is retried on a fresh one.
+    drops its connections, and the work is retried once on a fresh one. A deadlock
+    victim was rolled back whole: it runs again (up to DEADLOCK_RETRIES times, after a
+    short random pause so the two sides do not meet again), and then sees what the
+    winner committed.
     """
-    for attempt in (1, 2):
+    reconnected = False
+    deadlocks = 0
+    while True:
         try:
             with connect() as conn:
                 return work(conn)
         except sa.exc.DBAPIError as exc:
-            if attempt == 2 or not exc.connection_invalidated:
-                raise
-    raise AssertionError("unreachable")
+            if exc.connection_invalidated and not reconnected:
+                reconnected = True
+                continue
+            if deadlocked(exc) and deadlocks < DEADLOCK_RETRIES:
+                deadlocks += 1
+                time.sleep(random.uniform(0.005, 0.02) * deadlocks)  # noqa: S311 - jitter
+                continue
+            raise
 
 
 def create_engine(url: str, **kwargs: Any) -> sa.Engine:

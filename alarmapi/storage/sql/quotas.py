@@ -12,18 +12,31 @@ from alarmapi.storage.sql import alarms
 _LOCK = project_lock_table
 
 
+def ensure_lock_row(conn: sa.Connection, project_id: str) -> None:
+    """Create the project's lock row, in a transaction of its own before the create's:
+    concurrent first inserts of one key inside the creates' transactions deadlock on
+    MariaDB (each waits for the others' shared locks), an update of an existing row
+    only queues."""
+    exists = conn.execute(sa.select(_LOCK.c.project_id).where(
+        _LOCK.c.project_id == project_id)).first()
+    if exists is None:
+        try:
+            with conn.begin_nested():
+                conn.execute(_LOCK.insert().values(project_id=project_id))
+        except sa.exc.IntegrityError:  # created meanwhile by a concurrent create
+            pass
+
+
 def lock_project(conn: sa.Connection, project_id: str) -> None:
     """Hold the project's lock row until the transaction ends (a row lock on
-    PostgreSQL and MariaDB, the database's write lock on SQLite)."""
+    PostgreSQL and MariaDB, the database's write lock on SQLite); the row is made by
+    ensure_lock_row first, and here too if it was not."""
     touch = _LOCK.update().where(_LOCK.c.project_id == project_id).values(
         project_id=project_id)
     if conn.execute(touch).rowcount:
         return
-    try:
-        with conn.begin_nested():
-            conn.execute(_LOCK.insert().values(project_id=project_id))
-    except sa.exc.IntegrityError:  # created meanwhile by a concurrent create: wait on it
-        conn.execute(touch)
+    ensure_lock_row(conn, project_id)
+    conn.execute(touch)
 
 
 def project_limit(conn: sa.Connection, project_id: str, default: int) -> int:
