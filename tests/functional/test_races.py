@@ -63,7 +63,7 @@ def test_first_creates_of_a_new_project_all_succeed(storage: SQLConnection) -> N
         project = {**USER, "X-Project-Id": f"fresh-{round_}"}
         apps = [webtest.TestApp(api.app) for _ in range(6)]
         statuses = _together([
-            (lambda a=a, name=f"f{round_}-{i}": a.post_json(
+            (lambda a=a, name=f"f{round_}-{i}", project=project: a.post_json(
                 "/v2/alarms", _event_alarm(name), headers=project,
                 expect_errors=True).status_int)
             for i, a in enumerate(apps)])
