@@ -36,10 +36,9 @@ def test_the_quick_start_fires_its_webhook(tmp_path: pathlib.Path) -> None:
     with open(log, "wb") as out, open(receiver_out, "wb") as printed:
         service = subprocess.Popen([str(live.BIN / "alarmapi-all"), "--config-file",
                                     str(config)], stdout=out, stderr=subprocess.STDOUT)
-        receiver = subprocess.Popen(
-            ["bash", "-c", "exec " + receiver_line.split("&")[0].replace("python3",
-                                                                         str(live.BIN / "python"))],
-            cwd=ROOT, stdout=printed, stderr=subprocess.STDOUT)
+        command = receiver_line.split("&")[0].replace("python3", str(live.BIN / "python"))
+        receiver = subprocess.Popen(["bash", "-c", "exec " + command], cwd=ROOT,
+                                    stdout=printed, stderr=subprocess.STDOUT)
         try:
             live.wait_ready(f"http://127.0.0.1:{api_port}/healthcheck", service, log)
             assert live.poll(lambda: b"listening" in receiver_out.read_bytes())
