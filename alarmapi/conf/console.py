@@ -8,6 +8,9 @@ OPTS = [
     cfg.BoolOpt("enabled", default=True,
                 help="Serve the web console at /console (its pages only read and change "
                      "data through the API, with the signed-in user's credentials)."),
+    cfg.IntOpt("refresh_interval", default=30, min=1,
+               help="Seconds between two reads of the alarm list while the console shows "
+                    "it."),
     cfg.URIOpt("keystone_url",
                help="Keystone's public URL for console sign-in (keystone mode); by "
                     "default [keystone_authtoken] www_authenticate_uri, else "

@@ -98,7 +98,8 @@ class Console:
         api_base = request.script_name[: -len("/console")] if request.script_name.endswith(
             "/console") else ""
         settings = {"auth_mode": self.auth_mode, "api_base": api_base,
-                    "evaluation_interval": self.conf.evaluator.evaluation_interval}
+                    "evaluation_interval": self.conf.evaluator.evaluation_interval,
+                    "refresh_interval": self.conf.console.refresh_interval}
         text = (STATIC / "index.html").read_text(encoding="utf-8").replace(
             "{{settings}}", html.escape(json.dumps(settings), quote=False))
         response = webob.Response(text=text, content_type="text/html", charset="UTF-8")

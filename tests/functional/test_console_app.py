@@ -18,7 +18,8 @@ def test_the_page_its_files_and_headers(api: webtest.TestApp) -> None:
     assert api.get("/console", status=302).location.endswith("/console/")
     page = api.get("/console/", status=200)
     settings = json.loads(re.search(r'id="settings">(.*?)</script>', page.text).group(1))
-    assert settings == {"auth_mode": "noauth", "api_base": "", "evaluation_interval": 60}
+    assert settings == {"auth_mode": "noauth", "api_base": "", "evaluation_interval": 60,
+                        "refresh_interval": 30}
     assert page.headers["Cache-Control"] == "no-store"
     policy = page.headers["Content-Security-Policy"]
     assert "script-src 'self'" in policy and "default-src 'none'" in policy

@@ -48,10 +48,19 @@ def until(browser: Any, condition: Callable[[Any], Any], what: str) -> Any:
 
 
 def texts(browser: Any, selector: str) -> list[str]:
-    """The visible text of every element matching a CSS selector."""
-    from selenium.webdriver.common.by import By
+    """The visible text of every element matching a CSS selector, read in one go (the
+    list re-renders its rows while it refreshes)."""
+    found: list[str] = browser.execute_script(
+        "return [...document.querySelectorAll(arguments[0])].map(e => e.innerText.trim());",
+        selector)
+    return found
 
-    return [e.text for e in browser.find_elements(By.CSS_SELECTOR, selector)]
+
+def click(browser: Any, selector: str) -> None:
+    """Click the element matching a CSS selector, found and clicked in one go."""
+    assert browser.execute_script(
+        "const e = document.querySelector(arguments[0]); if (e) e.click(); return !!e;",
+        selector), selector
 
 
 def fill(browser: Any, values: dict[str, str]) -> None:

@@ -17,7 +17,15 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
 from tests.integration import live
-from tests.integration.console_browser import chart, chromium, fill, screenshot, texts, until
+from tests.integration.console_browser import (
+    chart,
+    chromium,
+    click,
+    fill,
+    screenshot,
+    texts,
+    until,
+)
 from tests.receivers import HTTPReceiver, http_receiver
 
 P1 = {"X-User-Id": "u1", "X-Project-Id": "p1", "X-Roles": "reader,member"}
@@ -34,7 +42,8 @@ def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dic
     port = live.free_port()
     config = tmp / "alarmapi.conf"
     config.write_text(f"[api]\nauth_mode = noauth\nport = {port}\n[database]\n"
-                      f"connection = sqlite:///{tmp}/alarmapi.sqlite\n")
+                      f"connection = sqlite:///{tmp}/alarmapi.sqlite\n"
+                      "[console]\nrefresh_interval = 1\n")
     url = f"http://127.0.0.1:{port}"
     with open(tmp / "all.log", "wb") as out, http_receiver() as receiver:
         proc = subprocess.Popen([str(live.BIN / "alarmapi-all"), "--config-file", str(config)],
@@ -102,7 +111,7 @@ def test_an_operator_sees_lists_plots_and_sets_state(service: tuple[str, dict[st
         Select(browser.find_element(By.ID, "state-filter")).select_by_value("")
         screenshot(browser, "alarm-list")
 
-        browser.find_element(By.LINK_TEXT, "cpu-high").click()
+        click(browser, f"a[href='#/alarms/{ids['hot']}']")
         until(browser, lambda b: chart(b, "plot"), "the plot")
         assert browser.find_element(By.ID, "rule-words").text == (
             "Alarm when the avg of cpu is above 90 in each of the last 3 periods of 1 min.")
@@ -130,6 +139,19 @@ def test_an_operator_sees_lists_plots_and_sets_state(service: tuple[str, dict[st
         until(browser, lambda b: texts(b, "#methods tbody td:first-child") == ["ops-hook"],
               "the new method")
         screenshot(browser, "notification-methods")
+
+
+def test_the_list_follows_state_changes(service: tuple[str, dict[str, Any]]) -> None:
+    url, ids = service
+    with chromium() as browser:
+        _sign_in(browser, url, "p1", "u1")
+        until(browser, lambda b: _rows(b)[:2] == ["cpu-high", "disk-low"], "the list")
+        before = texts(browser, "#alarms tbody tr:first-child .badge")
+        wanted = "insufficient data" if before != ["insufficient data"] else "alarm"
+        assert requests.put(f"{url}/v2/alarms/{ids['hot']}/state", json=wanted, headers=P1,
+                            timeout=30).status_code == 200
+        until(browser, lambda b: texts(b, "#alarms tbody tr:first-child .badge") == [wanted],
+              "the list read again")
 
 
 def test_a_composite_alarm_in_words_and_plots(service: tuple[str, dict[str, Any]]) -> None:

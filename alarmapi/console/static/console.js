@@ -8,6 +8,9 @@ const STATE_COLOURS = { ok: "#2e7d32", alarm: "#c62828", "insufficient data": "#
 const WINDOWS = { "1 hour": 3600, "6 hours": 21600, "24 hours": 86400, "7 days": 604800 };
 const STATES = ["ok", "alarm", "insufficient data"];
 const charts = [];
+const REFRESH_MS = SETTINGS.refresh_interval * 1000;
+let refreshTimer = null;
+let generation = 0;  // bumped by every navigation: a page read for an older one is dropped
 
 /* ---- DOM ---- */
 function el(tag, attrs, ...children) {
@@ -24,6 +27,7 @@ function el(tag, attrs, ...children) {
 }
 
 function show(...nodes) {
+  clearTimeout(refreshTimer);
   charts.splice(0).forEach((chart) => chart.destroy());
   document.getElementById("main").replaceChildren(...nodes);
 }
@@ -81,10 +85,14 @@ async function api(method, path, body) {
   return data;
 }
 
+function go(hash) {
+  if (location.hash === hash) route();
+  else location.hash = hash;  // hashchange routes
+}
+
 function signOut() {
   sessionStorage.removeItem("alarmapi-console");
-  location.hash = "#/signin";
-  route();
+  go("#/signin");
 }
 
 /* ---- sign-in ---- */
@@ -130,8 +138,7 @@ function signInPage() {
       }
       sessionStorage.setItem("alarmapi-console", JSON.stringify(who));
       report(null);
-      location.hash = "#/alarms";
-      route();
+      go("#/alarms");
     } catch (error) { report(error); }
   });
   show(form);
@@ -145,7 +152,9 @@ const LIST_COLUMNS = [
 const listView = { sort: "name", descending: false, text: "", state: "" };
 
 async function alarmsPage() {
+  const mine = generation;
   const alarms = await api("GET", "/v2/alarms");
+  if (mine !== generation) return;
   const body = el("tbody");
   const filter = el("input", { id: "filter", type: "search", value: listView.text,
                                placeholder: "Filter by name, type or severity" });
@@ -178,6 +187,14 @@ async function alarmsPage() {
   show(el("h1", {}, "Alarms"), el("div", { class: "tools" }, filter, stateFilter,
     el("span", { id: "count" })), el("table", { id: "alarms" }, el("thead", {}, el("tr", {}, heads)), body));
   fill();
+  // The list follows the alarms' states: read again every REFRESH_MS while it is shown.
+  const refresh = async () => {
+    if (!document.body.contains(body)) return;
+    try { alarms.splice(0, alarms.length, ...await api("GET", "/v2/alarms")); fill(); }
+    catch (error) { report(error); }
+    refreshTimer = setTimeout(refresh, REFRESH_MS);
+  };
+  refreshTimer = setTimeout(refresh, REFRESH_MS);
 }
 
 /* ---- one alarm ---- */
@@ -190,8 +207,10 @@ function isBacktestable(alarm) {
 
 async function alarmPage(alarmId) {
   const path = `/v2/alarms/${encodeURIComponent(alarmId)}`;
+  const mine = generation;
   const [alarm, history, deliveries] = await Promise.all([
     api("GET", path), api("GET", `${path}/history`), api("GET", `${path}/deliveries`)]);
+  if (mine !== generation) return;
   const stateSelect = el("select", { id: "new-state" },
     STATES.map((s) => el("option", { value: s, selected: s === alarm.state }, s)));
   const setState = el("button", { id: "set-state", type: "button", on: { click: async () => {
@@ -316,7 +335,9 @@ async function drawPlot(alarm, path, seconds) {
 
 /* ---- notification methods ---- */
 async function methodsPage() {
+  const mine = generation;
   const listed = await api("GET", "/v2.0/notification-methods");
+  if (mine !== generation) return;
   const methods = listed.elements || [];
   const form = el("form", { id: "new-method" }, field("Name", "name", { required: true }),
     el("label", {}, "Type", el("select", { name: "type" },
@@ -339,6 +360,7 @@ async function methodsPage() {
 
 /* ---- routing ---- */
 async function route() {
+  const mine = ++generation;
   const who = credentials();
   const nav = document.getElementById("nav");
   nav.hidden = !who;
@@ -350,6 +372,7 @@ async function route() {
     if (parts[0] === "notification-methods") return await methodsPage();
     return await alarmsPage();
   } catch (error) {
+    if (mine !== generation) return;
     show(el("p", { id: "nothing", class: "hint" }, "Nothing to show."));
     report(error);
   }
