@@ -7,6 +7,7 @@ const API = SETTINGS.api_base;
 const STATE_COLOURS = { ok: "#2e7d32", alarm: "#c62828", "insufficient data": "#757575" };
 const WINDOWS = { "1 hour": 3600, "6 hours": 21600, "24 hours": 86400, "7 days": 604800 };
 const STATES = ["ok", "alarm", "insufficient data"];
+const HISTORY_LIMIT = 200;  // the newest changes and deliveries an alarm page shows
 const charts = [];
 const REFRESH_MS = SETTINGS.refresh_interval * 1000;
 let refreshTimer = null;
@@ -209,7 +210,8 @@ async function alarmPage(alarmId) {
   const path = `/v2/alarms/${encodeURIComponent(alarmId)}`;
   const mine = generation;
   const [alarm, history, deliveries] = await Promise.all([
-    api("GET", path), api("GET", `${path}/history`), api("GET", `${path}/deliveries`)]);
+    api("GET", path), api("GET", `${path}/history?limit=${HISTORY_LIMIT}`),
+    api("GET", `${path}/deliveries?limit=${HISTORY_LIMIT}`)]);
   if (mine !== generation) return;
   const stateSelect = el("select", { id: "new-state" },
     STATES.map((s) => el("option", { value: s, selected: s === alarm.state }, s)));
@@ -240,7 +242,8 @@ async function alarmPage(alarmId) {
   sections.push(el("h2", {}, "Deliveries"), deliveriesTable(deliveries));
   show(...sections);
   drawTimeline(alarm, history);
-  if (isBacktestable(alarm)) await drawPlot(alarm, path, WINDOWS["1 hour"]);
+  // A plot that cannot be drawn says why and leaves the rest of the page as it is.
+  if (isBacktestable(alarm)) await drawPlot(alarm, path, WINDOWS["1 hour"]).catch(report);
 }
 
 function historyTable(history) {
