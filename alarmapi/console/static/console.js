@@ -199,11 +199,30 @@ async function alarmsPage() {
 }
 
 /* ---- one alarm ---- */
-function isBacktestable(alarm) {
-  if (alarm.type === "threshold") return true;
-  if (alarm.type !== "composite") return false;
+function ruleLeaves(alarm) {
+  if (alarm.type !== "composite") return [{ type: alarm.type, ...alarm[`${alarm.type}_rule`] }];
   const leaves = (node) => node.and || node.or ? (node.and || node.or).flatMap(leaves) : [node];
-  return leaves(alarm.composite_rule).every((leaf) => leaf.type === "threshold");
+  return leaves(alarm.composite_rule);
+}
+
+function isBacktestable(alarm) {
+  return ruleLeaves(alarm).every((leaf) => leaf.type === "threshold");
+}
+
+function gcd(a, b) { return b ? gcd(b, a % b) : a; }
+
+/* The backtest's step for a window: the evaluation interval, longer for long windows
+   (at most 5,000 moments), and one the API accepts for every period of the rule (a
+   period is read once per phase, at most 60 phases). */
+function stepFor(alarm, seconds) {
+  let step = Math.max(SETTINGS.evaluation_interval, Math.ceil(seconds / 5000 / 60) * 60);
+  for (const period of ruleLeaves(alarm).map((leaf) => leaf.period || 60)) {
+    if (period / gcd(period, step) <= 60) continue;
+    let divisor = Math.max(step, Math.ceil(period / 60));
+    while (period % divisor) divisor += 1;
+    step = divisor;
+  }
+  return step;
 }
 
 async function alarmPage(alarmId) {
@@ -307,7 +326,7 @@ function plotControls(alarm, path) {
 async function drawPlot(alarm, path, seconds) {
   const end = new Date();
   const start = new Date(end.getTime() - seconds * 1000);
-  const step = Math.max(SETTINGS.evaluation_interval, Math.ceil(seconds / 5000 / 60) * 60);
+  const step = stepFor(alarm, seconds);
   const result = await api("POST", `${path}/backtest`, {
     start: start.toISOString(), end: end.toISOString(), step });
   document.getElementById("backtest-summary").textContent =
