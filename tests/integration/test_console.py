@@ -175,6 +175,15 @@ def test_a_composite_alarm_in_words_and_plots(service: tuple[str, dict[str, Any]
         assert labels.count("avg(cpu)") == 2 and labels.count("avg(disk)") == 1
         screenshot(browser, "composite")
 
+        daily = requests.post(f"{url}/v2/alarms", headers=P1, timeout=30, json={
+            "name": "daily", "type": "threshold", "threshold_rule": {
+                **{k: v for k, v in leaf.items() if k != "type"}, "period": 86400,
+                "threshold": 50, "comparison_operator": "gt"}}).json()["alarm_id"]
+        browser.get(f"{url}/console/#/alarms/{daily}")
+        until(browser, lambda b: chart(b, "plot"), "the daily alarm's plot")
+        assert not browser.find_element(By.ID, "error").is_displayed()
+        assert "every 1440 s" in browser.find_element(By.ID, "backtest-summary").text
+
 
 def test_another_project_sees_none_of_it(service: tuple[str, dict[str, Any]]) -> None:
     url, ids = service
