@@ -129,8 +129,9 @@ class Console:
                 scope = signin.with_password(url, str(given["username"]),
                                              str(given["password"]), str(given["project"]),
                                              str(given.get("domain") or "Default"))
-        except signin.SignInFailed as error:
-            return _fault(error.status, error.message)
+        except signin.SignInFailed as error:  # status and body from the one fault table
+            fault = faults.fault_of(error)
+            return _fault(fault.status, fault.message)
         response = webob.Response(json=scope)
         response.cache_control = "no-store"
         return response
