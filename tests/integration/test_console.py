@@ -125,6 +125,20 @@ def test_an_operator_sees_lists_plots_and_sets_state(service: tuple[str, dict[st
         assert texts(browser, "#deliveries tbody td:nth-child(4)") == ["delivered"]
         screenshot(browser, "alarm-page")
 
+        click(browser, "#acknowledge")  # silenced until it is ok again
+        until(browser, lambda b: texts(b, "#silences tbody td:nth-child(2)") == [
+            f"alarm_id={ids['hot']}"], "the acknowledgement")
+        assert texts(browser, "#silences tbody td:first-child") == ["active"]
+        assert texts(browser, "#silences tbody td:nth-child(3)")[0].endswith("until ok")
+        (silence,) = requests.get(f"{url}/v2/silences", headers=P1, timeout=30).json()
+        assert silence["expire_on_resolve"] and silence["comment"] == (
+            "acknowledged from the console by u1")
+        screenshot(browser, "silences")
+        click(browser, "#silences tbody button")  # Expire
+        until(browser, lambda b: texts(b, "#silences tbody td:first-child") == ["expired"],
+              "the silence expired")
+        browser.get(f"{url}/console/#/alarms/{ids['hot']}")
+        until(browser, lambda b: b.find_elements(By.ID, "new-state"), "the alarm page again")
         Select(browser.find_element(By.ID, "new-state")).select_by_value("ok")
         browser.find_element(By.ID, "set-state").click()
         until(browser, lambda b: texts(b, "#facts .badge") == ["ok"], "the state set")
@@ -199,6 +213,9 @@ def test_another_project_sees_none_of_it(service: tuple[str, dict[str, Any]]) ->
         browser.get(f"{url}/console/#/notification-methods")
         until(browser, lambda b: b.find_elements(By.ID, "methods"), "p2's methods")
         assert texts(browser, "#methods tbody tr") == []
+        browser.get(f"{url}/console/#/silences")
+        until(browser, lambda b: b.find_elements(By.ID, "silences"), "p2's silences")
+        assert texts(browser, "#silences tbody tr") == []
         screenshot(browser, "another-project")
 
 

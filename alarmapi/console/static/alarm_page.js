@@ -47,6 +47,13 @@ async function alarmPage(alarmId) {
     try { await api("PUT", `${path}/state`, stateSelect.value); report(null); await alarmPage(alarmId); }
     catch (error) { report(error); }
   } } }, "Set state");
+  const acknowledge = el("button", { id: "acknowledge", type: "button", on: { click: async () => {
+    try {
+      await api("POST", "/v2/silences", { alarm_id: alarm.alarm_id,
+                                          comment: `acknowledged from the console by ${credentials().user}` });
+      report(null); go("#/silences");
+    } catch (error) { report(error); }
+  } } }, "Acknowledge (silence until ok)");
   const facts = [
     ["State", badge(alarm.state)], ["Severity", alarm.severity], ["Type", alarm.type],
     ["Enabled", alarm.enabled ? "yes" : "no"], ["Last change", when(alarm.state_timestamp)],
@@ -59,7 +66,8 @@ async function alarmPage(alarmId) {
     el("p", { id: "rule-words", class: "words" }, window.alarmWords(alarm)),
     alarm.description ? el("p", { class: "hint" }, alarm.description) : null,
     el("dl", { id: "facts" }, facts.flatMap(([k, v]) => [el("dt", {}, k), el("dd", {}, v)])),
-    el("div", { class: "tools" }, "Set the state by hand: ", stateSelect, setState),
+    el("div", { class: "tools" }, "Set the state by hand: ", stateSelect, setState,
+      alarm.state === "alarm" ? acknowledge : null),
     el("h2", {}, "State timeline"),
     el("div", { class: "chart short" }, el("canvas", { id: "timeline" })),
     historyTable(history),

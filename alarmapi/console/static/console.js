@@ -220,6 +220,35 @@ async function methodsPage() {
     el("h2", {}, "New notification method"), form);
 }
 
+/* ---- silences ---- */
+function matchersText(silence) {
+  return (silence.matchers || []).map((m) => `${m.field}${m.op}${m.value}`).join(", ");
+}
+
+function untilText(silence) {
+  const end = when(silence.active_until || silence.ends_at);
+  if (silence.expire_on_resolve) return end ? `${end} or until ok` : "until ok";
+  return end;
+}
+
+async function silencesPage() {
+  const mine = generation;
+  const silences = await api("GET", "/v2/silences?expired=true");
+  if (mine !== generation) return;
+  show(el("h1", {}, "Silences"),
+    el("p", { class: "hint" }, "Alarms a silence matches are evaluated as usual; their " +
+      "notifications are held back while it is active."),
+    el("table", { id: "silences" }, el("thead", {}, el("tr", {},
+      ["Status", "Silences", "Until", "Comment", ""].map((t) => el("th", {}, t)))),
+    el("tbody", {}, silences.map((x) => el("tr", { "data-silence-id": x.id },
+      el("td", {}, x.status), el("td", {}, matchersText(x)),
+      el("td", {}, untilText(x)),
+      el("td", {}, x.comment || ""),
+      el("td", {}, x.status === "expired" ? "" : el("button", { type: "button", on: { click: async () => {
+        try { await api("DELETE", `/v2/silences/${x.id}`); await silencesPage(); } catch (error) { report(error); }
+      } } }, "Expire")))))));
+}
+
 /* ---- routing ---- */
 async function route() {
   const mine = ++generation;
@@ -232,6 +261,7 @@ async function route() {
     if (!who) return signInPage();
     if (parts[0] === "alarms" && parts[1]) return await alarmPage(decodeURIComponent(parts[1]));
     if (parts[0] === "notification-methods") return await methodsPage();
+    if (parts[0] === "silences") return await silencesPage();
     return await alarmsPage();
   } catch (error) {
     if (mine !== generation) return;
