@@ -89,6 +89,18 @@ def utcnow() -> datetime.datetime:
     return datetime.datetime.now(datetime.UTC).replace(tzinfo=None)
 
 
+def naive_utc(moment: datetime.datetime) -> datetime.datetime:
+    """``moment`` as a naive UTC datetime (naive ones are taken to be UTC already)."""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(datetime.UTC).replace(tzinfo=None)
+    return moment
+
+
+def from_ms(ms: int) -> datetime.datetime:
+    """A time in milliseconds since the epoch as a naive UTC datetime."""
+    return datetime.datetime.fromtimestamp(ms / 1000, datetime.UTC).replace(tzinfo=None)
+
+
 @dataclasses.dataclass
 class Alarm:
     """One alarm as stored: the rule is kept as the plain dict of its type."""

@@ -82,10 +82,6 @@ def _key(window: ThresholdWindow) -> tuple[str, str, int, int]:
     return repr(window.query), window.statistic, window.period_s, window.end_ms % period_ms
 
 
-def _at_ms(ms: int) -> datetime.datetime:
-    return datetime.datetime.fromtimestamp(ms / 1000, datetime.UTC).replace(tzinfo=None)
-
-
 class SpanSource(StoreSource):
     """The metric store's source, judging threshold leaves at many moments from one
     read per rule and phase."""
@@ -113,17 +109,20 @@ class SpanSource(StoreSource):
         answers = self.metrics.window_statistics(list(longs.values()))
         self._spans = dict(zip(longs, answers, strict=True))
 
+    def _span(self, leaf: Leaf, moment: datetime.datetime
+              ) -> tuple[ThresholdWindow, list[tuple[int, float]]]:
+        _, window = leaf_window(leaf, moment, self.lag_ms)
+        return window, self._spans[_key(window)]
+
     def whole(self, leaf: Leaf, moment: datetime.datetime) -> list[tuple[int, float]]:
         """(period start, statistic) of every period read for the leaf in the phase
         of ``moment``, oldest first."""
-        _, window = leaf_window(leaf, moment, self.lag_ms)
-        return self._spans[_key(window)]
+        return self._span(leaf, moment)[1]
 
     def periods(self, leaf: Leaf, moment: datetime.datetime) -> list[tuple[int, float]]:
         """(period start, statistic) of the periods the leaf's window at ``moment``
         holds, oldest first."""
-        _, window = leaf_window(leaf, moment, self.lag_ms)
-        span = self._spans[_key(window)]
+        window, span = self._span(leaf, moment)
         low = bisect.bisect_left(span, (window.start_ms, float("-inf")))
         high = bisect.bisect_left(span, (window.end_ms, float("-inf")))
         return span[low:high]
@@ -213,4 +212,4 @@ def _series(source: SpanSource, leaf: Leaf, last: datetime.datetime) -> Series:
     shape = ThresholdShape.from_stored(leaf.rule)
     span = source.whole(leaf, last)
     return Series(shape.meter_name, shape.statistic, shape.period, shape.threshold,
-                  shape.comparison_operator, [(_at_ms(b), v) for b, v in span])
+                  shape.comparison_operator, [(model.from_ms(b), v) for b, v in span])

@@ -85,13 +85,6 @@ class BacktestResult(Base):
     series = [BacktestSeries]
 
 
-def _utc(value: datetime.datetime) -> datetime.datetime:
-    """Naive UTC, as alarms and the metric store keep time."""
-    if value.tzinfo is None:
-        return value
-    return value.astimezone(datetime.UTC).replace(tzinfo=None)
-
-
 def _iso(value: datetime.datetime) -> str:
     return value.isoformat()
 
@@ -139,8 +132,9 @@ def run(ctx: RequestContext, alarm: model.Alarm, given: BacktestRange,
     """Backtest ``alarm`` over the range given; the response."""
     conf = ctx.services.conf.evaluator
     step = given.step if given.step not in (None, wsme.Unset) else conf.evaluation_interval
-    result = backtest.run(alarm, ctx.storage.metrics, _utc(given.start), _utc(given.end),
-                          int(step), ingestion_lag_s=conf.additional_ingestion_lag,
+    result = backtest.run(alarm, ctx.storage.metrics, model.naive_utc(given.start),
+                          model.naive_utc(given.end), int(step),
+                          ingestion_lag_s=conf.additional_ingestion_lag,
                           initial_state=given.initial_state)
     return Wire(to_json(alarm_id, result), lambda: render(alarm_id, result))
 

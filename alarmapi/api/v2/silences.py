@@ -66,12 +66,6 @@ def _set(value: Any) -> bool:
     return value is not wsme.Unset and value is not None
 
 
-def _naive(moment: datetime.datetime) -> datetime.datetime:
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(datetime.UTC).replace(tzinfo=None)
-    return moment
-
-
 def _matchers(data: Silence) -> list[dict[str, Any]]:
     raw = [m.as_dict_from_keys(["field", "op", "value"]) if isinstance(m, Matcher) else m
            for m in (data.matchers if _set(data.matchers) else [])]
@@ -89,8 +83,8 @@ def build(data: Silence, ctx: RequestContext, now: datetime.datetime) -> silence
     recurrence = silences.check_recurrence(
         data.recurrence.as_dict_from_keys(["start", "duration", "timezone"])
         if _set(data.recurrence) else None)
-    starts = _naive(data.starts_at) if _set(data.starts_at) else now
-    ends = _naive(data.ends_at) if _set(data.ends_at) else None
+    starts = model.naive_utc(data.starts_at) if _set(data.starts_at) else now
+    ends = model.naive_utc(data.ends_at) if _set(data.ends_at) else None
     resolve = bool(data.expire_on_resolve) if _set(data.expire_on_resolve) else \
         _set(data.alarm_id)
     if ends is None and recurrence is None and not resolve:

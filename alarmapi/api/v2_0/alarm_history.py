@@ -15,7 +15,7 @@ from alarmapi.storage.base import HistoryFilter, SortKey
 def _time(ms: int | None) -> datetime.datetime | None:
     if ms is None:
         return None
-    return datetime.datetime.fromtimestamp(ms / 1000, datetime.UTC).replace(tzinfo=None)
+    return model.from_ms(ms)
 
 
 def _states_before(storage: Connection, alarm_id: str) -> dict[str, str]:
