@@ -13,6 +13,7 @@ import webtest
 
 from alarmapi.evaluator.service import Evaluator
 from alarmapi.storage.base import AlarmFilter, HistoryFilter
+from alarmapi.storage.models import alarm_table
 
 USER = {"X-User-Id": "u1", "X-Project-Id": "p1", "X-Roles": "reader,member"}
 OTHER = {"X-User-Id": "u2", "X-Project-Id": "p2", "X-Roles": "reader,member"}
@@ -209,3 +210,48 @@ def test_capability_and_xml(api: tuple[webtest.TestApp, Any]) -> None:
     xml = app.post_json(f"/v2/alarms/{alarm_id}/backtest", _range(),
                         headers={**USER, "Accept": "application/xml"}).text
     assert "<final_state>" in xml and "<reason_data>{" in xml
+
+
+NO_PROJECT = {"X-User-Id": "u3", "X-Roles": "reader,member"}
+
+
+def test_a_caller_with_no_project_sees_nothing(api: tuple[webtest.TestApp, Any]) -> None:
+    """Refused as every project-scoped read is, the same for an alarm that exists and
+    one that does not (nothing tells them apart)."""
+    app, _ = api
+    alarm_id = _create(app)
+    shown = app.get(f"/v2/alarms/{alarm_id}", headers=NO_PROJECT, expect_errors=True)
+    answers = [app.post_json(f"/v2/alarms/{target}/backtest", _range(), headers=NO_PROJECT,
+                             expect_errors=True)
+               for target in (alarm_id, "00000000-0000-0000-0000-000000000000")]
+    assert {(a.status_int, a.text) for a in answers} == {(shown.status_int, shown.text)}
+    assert shown.status_int == 403 and alarm_id not in shown.text
+    body = {"name": "d", "type": "threshold", "threshold_rule": _rule()}
+    refused = app.post_json("/v2/alarms/backtest", {"alarm": body, **_range()},
+                            headers=NO_PROJECT, status=403)
+    assert "series" not in refused.text
+
+
+def test_a_malformed_stored_rule_is_a_clear_400_next_to_good_ones(
+        api: tuple[webtest.TestApp, Any]) -> None:
+    app, services = api
+    good, bad = _create(app), _create(app)
+    composite = app.post_json("/v2/alarms", {"name": "c", "type": "composite",
+                                             "composite_rule": {"or": [
+                                                 {"type": "threshold", **_rule()},
+                                                 {"type": "threshold", **_rule()}]}},
+                              headers=USER, status=201).json["alarm_id"]
+    broken = {**_rule(), "evaluation_periods": "three"}
+    with services.storage.engine.begin() as conn:
+        conn.execute(alarm_table.update().where(alarm_table.c.alarm_id == bad)
+                     .values(rule=broken))
+        conn.execute(alarm_table.update().where(alarm_table.c.alarm_id == composite)
+                     .values(rule={"or": [{"type": "threshold", **_rule()},
+                                          {"type": "threshold", **broken}]}))
+    for alarm_id in (bad, composite):
+        fault = app.post_json(f"/v2/alarms/{alarm_id}/backtest", _range(), headers=USER,
+                              status=400).json["error_message"]["faultstring"]
+        assert fault.startswith(
+            "Invalid input for field/attribute evaluation_periods. Value: 'three'.")
+    assert app.post_json(f"/v2/alarms/{good}/backtest", _range(), headers=USER,
+                         status=200).json["transitions"]
