@@ -5,7 +5,6 @@ this origin's API."""
 
 from __future__ import annotations
 
-import html
 import json
 import logging
 import pathlib
@@ -101,7 +100,7 @@ class Console:
                     "evaluation_interval": self.conf.evaluator.evaluation_interval,
                     "refresh_interval": self.conf.console.refresh_interval}
         text = (STATIC / "index.html").read_text(encoding="utf-8").replace(
-            "{{settings}}", html.escape(json.dumps(settings), quote=False))
+            "{{settings}}", _inert_json(settings))
         response = webob.Response(text=text, content_type="text/html", charset="UTF-8")
         response.cache_control = "no-store"
         return response
@@ -135,6 +134,13 @@ class Console:
         response = webob.Response(json=scope)
         response.cache_control = "no-store"
         return response
+
+
+def _inert_json(value: Any) -> str:
+    """JSON safe inside a <script> element: script text is never entity-decoded, so
+    markup characters are escaped the JSON way (a value cannot close the element)."""
+    return (json.dumps(value).replace("<", "\\u003c").replace(">", "\\u003e")
+            .replace("&", "\\u0026"))
 
 
 def _fault(status: int, message: str) -> webob.Response:

@@ -60,3 +60,11 @@ def test_a_missing_chart_library_is_a_clear_404(tmp_path: pathlib.Path) -> None:
     assert "the charting library is not installed" in missing.text
     assert (console_app.HERE / console_app.CHART_JS).is_file()  # npm ci ran here
     services.storage.dispose()  # type: ignore[attr-defined]
+
+
+def test_settings_stay_inert_json(api: webtest.TestApp) -> None:
+    """A proxy's prefix with markup in it reaches the page as data, never as markup."""
+    page = api.get("/console/", extra_environ={"SCRIPT_NAME": "/a</script><b>&c"})
+    raw = re.search(r'id="settings">(.*?)</script>', page.text).group(1)
+    assert "<" not in raw and "&" not in raw
+    assert json.loads(raw)["api_base"] == "/a</script><b>&c"
