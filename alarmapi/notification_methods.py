@@ -110,7 +110,10 @@ def _period(value: object, valid_periods: list[int]) -> int:
 
 
 def _check_url(address: str) -> None:
-    parts = urllib.parse.urlsplit(address)
+    try:
+        parts = urllib.parse.urlsplit(address)
+    except ValueError as exc:  # "http://[::1/": an unclosed IPv6 address
+        raise InvalidMethod(f"Address {address} is not a valid URL: {exc}") from exc
     if not parts.scheme:
         raise InvalidMethod(f"Address {address} does not have URL scheme")
     if not parts.netloc:

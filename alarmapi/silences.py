@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import logging
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from alarmapi import errors, time_constraints
+
+LOG = logging.getLogger(__name__)
 
 #: Alarm fields a matcher may name, and how it compares.
 FIELDS = ("name", "alarm_id", "severity", "type")
@@ -85,8 +88,15 @@ def alarm_fields(alarm_id: str, name: str, severity: str, alarm_type: str
 def silencing(silences: Iterable[Silence], fields: Mapping[str, str | None],
               now: datetime.datetime) -> tuple[Silence, datetime.datetime] | None:
     """The active silence that applies to the alarm the longest, with its end."""
-    found = [(s, end) for s in silences if s.matches(fields)
-             for end in [s.active_until(now)] if end is not None]
+    found = []
+    for silence in silences:
+        try:
+            end = silence.active_until(now) if silence.matches(fields) else None
+        except Exception:  # a silence stored unusable holds nothing back, breaks nothing
+            LOG.warning("silence %s cannot be applied", silence.id, exc_info=True)
+            continue
+        if end is not None:
+            found.append((silence, end))
     return max(found, key=lambda pair: pair[1]) if found else None
 
 
@@ -135,7 +145,7 @@ def check_recurrence(raw: Any) -> dict[str, Any] | None:
         time_constraints.check_start(start)
         time_constraints.load_timezone(str(zone))
     except time_constraints.InvalidTimeConstraint as exc:
-        raise errors.InvalidInput("recurrence", dict(raw), str(exc)) from exc
+        raise errors.InvalidInput("recurrence", dict(raw), exc.reason) from exc
     if isinstance(duration, bool) or not isinstance(duration, int) or \
             not 1 <= duration <= 366 * 86400:
         raise errors.InvalidInput("recurrence.duration", duration,

@@ -10,7 +10,7 @@ import random
 import time
 from collections.abc import Callable
 
-from alarmapi import errors, history, model, silences
+from alarmapi import errors, history, model
 from alarmapi.api.identity import Caller
 from alarmapi.storage import Connection
 from alarmapi.storage.base import AlarmLimits
@@ -113,10 +113,7 @@ def set_state(
     updated = storage.set_state(alarm.alarm_id, state, reason, now, record)
     if updated is None:
         raise errors.AlarmNotFound(alarm.alarm_id)
-    if state == model.State.OK.value:  # acknowledgements end when the alarm is ok
-        storage.silences.resolve(updated.project_id, silences.alarm_fields(
-            updated.alarm_id, updated.name, updated.severity, updated.type), now)
-    return updated
+    return updated  # back to ok, its acknowledgements ended in the same transaction
 
 
 def delete(storage: Connection, alarm: model.Alarm) -> None:

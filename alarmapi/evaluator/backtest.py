@@ -17,7 +17,7 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-from alarmapi import errors, model, rule_types, time_constraints
+from alarmapi import errors, model, rule_types, stored_alarm, time_constraints
 from alarmapi.evaluator import composite, threshold
 from alarmapi.evaluator.outcome import Evaluation, decide
 from alarmapi.evaluator.sources import Leaf, Sources
@@ -185,7 +185,9 @@ def run(alarm: model.Alarm, metrics: Any, start: datetime.datetime,
         end: datetime.datetime, step_s: int, *, ingestion_lag_s: int = 0,
         initial_state: str = model.State.INSUFFICIENT_DATA.value) -> Backtest:
     """Judge ``alarm`` at every moment from ``start`` to ``end`` (naive UTC) as the
-    evaluator would have, starting in ``initial_state``."""
+    evaluator would have, starting in ``initial_state``; InvalidInput naming the field
+    when the alarm (stored before it was checked) cannot be judged."""
+    stored_alarm.check(alarm)
     leaves = threshold_leaves(alarm)
     _check_phases(leaves, step_s)
     times = moments(start, end, step_s)

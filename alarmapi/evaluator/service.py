@@ -7,6 +7,7 @@ are written in one transaction, compare-and-swap on the state read.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime
 import logging
@@ -14,7 +15,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from alarmapi import model, rule_shapes, rule_types, silences, time_constraints
+from alarmapi import model, rule_shapes, rule_types, silences, stored_alarm, time_constraints
 from alarmapi.evaluator import composite
 from alarmapi.evaluator.changes import state_change
 from alarmapi.evaluator.event_timeouts import EventTimeoutSource
@@ -26,6 +27,7 @@ from alarmapi.evaluator.verdict import judge
 from alarmapi.rule_shapes import UnusableRule
 from alarmapi.storage import Connection
 from alarmapi.storage.base import StateChange
+from alarmapi.stored_alarm import UnusableAlarm
 
 LOG = logging.getLogger(__name__)
 
@@ -122,43 +124,67 @@ class Evaluator:
 
     def _run_batch(self, batch: list[model.Alarm], now: datetime.datetime,
                    report: CycleReport) -> None:
+        """Judge a batch. Everything computed from one stored alarm (its time
+        constraints, rule, actions, silences, the records of its transition) runs in
+        that alarm's own guard: an alarm that fails is marked alone."""
         mine = [a for a in batch if self.partition.owns(a.alarm_id)]
-        due = [a for a in mine if time_constraints.any_active(a.time_constraints, now)]
-        report.skipped += len(mine) - len(due)
+        errors: dict[str, str | None] = {}
+        due: list[model.Alarm] = []
+        skipped: list[model.Alarm] = []
+        for alarm in mine:
+            with self._guard(alarm, report, errors):
+                stored_alarm.check(alarm)
+                active = time_constraints.any_active(alarm.time_constraints, now)
+                (due if active else skipped).append(alarm)
+        report.skipped += len(skipped)
         self.sources.prefetch(self._certain_leaves(due), now)
         transitions = []
-        errors: dict[str, str | None] = {}
         for alarm in due:
-            error = None
-            try:
+            with self._guard(alarm, report, errors):
                 verdict = self._verdict(alarm, now)
                 report.evaluated += 1
                 if verdict.error is not None:
                     report.source_errors += 1
-                    error = verdict.error
-                    LOG.warning("alarm %s keeps its state: %s", alarm.alarm_id, error)
+                    errors[alarm.alarm_id] = verdict.error
+                    LOG.warning("alarm %s keeps its state: %s", alarm.alarm_id,
+                                verdict.error)
                 transition = decide(alarm.state, verdict, alarm.repeat_actions)
                 if transition is not None:
                     transitions.append((alarm, transition))
-            except UnusableRule as exc:  # stored before its shape was checked
-                report.failed += 1
-                error = f"the rule cannot be evaluated: {exc.message}"
-                LOG.warning("alarm %s cannot be evaluated: %s", alarm.alarm_id, exc.message)
-            except Exception as exc:  # one bad alarm never stops a cycle
-                report.failed += 1
-                error = f"the evaluation failed: {type(exc).__name__}"
-                LOG.exception("evaluation of alarm %s failed", alarm.alarm_id)
-            error = error[:model.MAX_EVALUATION_ERROR] if error else None
-            if error != alarm.evaluation_error:
-                errors[alarm.alarm_id] = error
         silencing = self._silences([a for a, _ in transitions], now)
-        changes = [state_change(alarm, transition, now, silencing(alarm))
-                   for alarm, transition in transitions]
+        changes = []
+        for alarm, transition in transitions:
+            with self._guard(alarm, report, errors):
+                changes.append(state_change(alarm, transition, now, silencing(alarm)))
         self._persist_all(changes, report)
-        due_ids = {a.alarm_id for a in due}
         self.storage.mark_evaluated([a.alarm_id for a in due], now,
-                                    [a.alarm_id for a in mine if a.alarm_id not in due_ids])
-        self.storage.record_evaluation_errors(errors)
+                                    [a.alarm_id for a in skipped])
+        outside = {a.alarm_id for a in skipped}  # not judged: their error stays
+        self.storage.record_evaluation_errors({
+            alarm.alarm_id: errors.get(alarm.alarm_id) for alarm in mine
+            if alarm.alarm_id not in outside
+            and errors.get(alarm.alarm_id) != alarm.evaluation_error})
+
+    @staticmethod
+    @contextlib.contextmanager
+    def _guard(alarm: model.Alarm, report: CycleReport, errors: dict[str, str | None]
+               ) -> Iterator[None]:
+        """One alarm's work: a failure is counted, logged with the alarm's id and kept
+        as its ``evaluation_error``; the rest of the batch goes on."""
+        try:
+            yield
+        except UnusableRule as exc:  # stored before its shape was checked
+            report.failed += 1
+            errors[alarm.alarm_id] = _clipped(f"the rule cannot be evaluated: {exc.message}")
+            LOG.warning("alarm %s cannot be evaluated: %s", alarm.alarm_id, exc.message)
+        except (UnusableAlarm, time_constraints.InvalidTimeConstraint) as exc:
+            report.failed += 1
+            errors[alarm.alarm_id] = _clipped(f"the alarm cannot be evaluated: {exc.message}")
+            LOG.warning("alarm %s cannot be evaluated: %s", alarm.alarm_id, exc.message)
+        except Exception as exc:  # one bad alarm never stops a cycle
+            report.failed += 1
+            errors[alarm.alarm_id] = f"the evaluation failed: {type(exc).__name__}"
+            LOG.exception("evaluation of alarm %s failed", alarm.alarm_id)
 
     def _persist_all(self, changes: list[StateChange], report: CycleReport) -> None:
         """A batch's transitions in one transaction; one by one if that fails, so
@@ -178,17 +204,6 @@ class Evaluator:
                                   change.alarm.alarm_id)
         report.transitions += sum(results)
         report.lost_races += len(results) - sum(results)
-        for change, recorded in zip(changes, results, strict=False):
-            if recorded and change.state == model.State.OK.value:
-                self._end_resolved_silences(change.alarm, change.when)
-
-    def _end_resolved_silences(self, alarm: model.Alarm, when: datetime.datetime) -> None:
-        """Back to ok: the expire-on-resolve silences (acknowledgements) of it end."""
-        fields = silences.alarm_fields(alarm.alarm_id, alarm.name, alarm.severity, alarm.type)
-        try:
-            self.storage.silences.resolve(alarm.project_id, fields, when)
-        except Exception:  # the transition stands; the silence ends at its own time
-            LOG.exception("ending the silences resolved by alarm %s failed", alarm.alarm_id)
 
     def close(self) -> None:
         """Release the sources' threads and connections."""
@@ -229,6 +244,10 @@ class Evaluator:
             return held[0].id if held is not None else None
 
         return silenced_by
+
+
+def _clipped(error: str) -> str:
+    return error[:model.MAX_EVALUATION_ERROR]
 
 
 def _meters_read(alarm: model.Alarm) -> set[tuple[str | None, str]]:

@@ -10,13 +10,13 @@ import logging
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from alarmapi import model, rule_types, time_constraints
+from alarmapi import errors, model, rule_types, stored_alarm, time_constraints
 from alarmapi.evaluator import changes
 from alarmapi.evaluator.outcome import Transition
 from alarmapi.events import Event, EventShape, InvalidEvent, events_of, reason_data
 from alarmapi.rule_shapes import UnusableRule
 from alarmapi.storage import Connection
-from alarmapi.storage.base import EventRecord
+from alarmapi.storage.base import EventRecord, StateChange
 
 LOG = logging.getLogger(__name__)
 #: Times an event is judged again when an alarm's state moved while it was judged.
@@ -100,31 +100,46 @@ class Judge:
 
     def record(self, event: Event) -> EventRecord:
         """The changes the event causes, and the alarms it matched."""
-        found, matched = [], []
+        found: list[StateChange] = []
+        matched: list[str] = []
         alarms = self.by_project.get(event.project or "", [])
         for index, alarm in enumerate(alarms):
-            try:
-                matches, transition = fired(alarm, self.shape(alarm), event, self.now)
-            except UnusableRule as exc:  # one bad alarm never stops the others
+            try:  # everything computed from one stored alarm: one bad alarm fails alone
+                change = self._judge(alarm, event, matched)
+            except errors.InvalidInput as exc:  # a rule, a field, a time constraint
                 self.report.failed_alarms += 1
                 LOG.warning("event alarm %s cannot be judged: %s", alarm.alarm_id,
                             exc.message)
                 continue
-            if matches:
-                matched.append(alarm.alarm_id)
-            if transition is not None:
-                LOG.info("event %s (%s) fires alarm %s", event.message_id,
-                         event.event_type, alarm.alarm_id)
-                # one alarm's records of a batch are stamped apart, in event order
-                last = self.stamped.get(alarm.alarm_id)
-                change = changes.state_change(alarm, transition, self.now if last is None
-                                              else max(self.now, last + ONE_TICK))
-                self.stamped[alarm.alarm_id] = change.when
+            except Exception:
+                self.report.failed_alarms += 1
+                LOG.exception("judging event alarm %s failed", alarm.alarm_id)
+                continue
+            if change is not None:
                 found.append(change)
                 if change.state != alarm.state:
                     alarms[index] = dataclasses.replace(
                         alarm, state=change.state, state_timestamp=change.when)
         return EventRecord(event.message_id, found, matched)
+
+    def _judge(self, alarm: model.Alarm, event: Event, matched: list[str]
+               ) -> StateChange | None:
+        """The change the event makes to one alarm (its id added to ``matched`` when
+        the event matches its rule)."""
+        stored_alarm.check(alarm)
+        matches, transition = fired(alarm, self.shape(alarm), event, self.now)
+        if matches:
+            matched.append(alarm.alarm_id)
+        if transition is None:
+            return None
+        LOG.info("event %s (%s) fires alarm %s", event.message_id, event.event_type,
+                 alarm.alarm_id)
+        # one alarm's records of a batch are stamped apart, in event order
+        last = self.stamped.get(alarm.alarm_id)
+        change = changes.state_change(alarm, transition, self.now if last is None
+                                      else max(self.now, last + ONE_TICK))
+        self.stamped[alarm.alarm_id] = change.when
+        return change
 
 
 class EventHandler:

@@ -93,7 +93,7 @@ class Dispatcher:
         their projects looked up in one call each)."""
         wanted = [m for m in (methods.method_id(d.action) for d in deliveries) if m]
         found = self.find_methods(wanted) if wanted else {}
-        routes = [self._route(d, found) for d in deliveries]
+        routes = [self._guarded_route(d, found) for d in deliveries]
         if now is not None and deliveries:
             projects = sorted({d.notification.project_id for d in deliveries},
                               key=lambda p: p or "")
@@ -109,6 +109,18 @@ class Dispatcher:
             self._silence(routes, active, now)
         return routes
 
+    def _guarded_route(self, delivery: Delivery, found: dict[str, NotificationMethod]
+                       ) -> Route:
+        """The delivery's route; one whose action cannot be routed (stored before it
+        was checked: ``http://[::1/``) fails alone, never the claimed batch."""
+        try:
+            return self._route(delivery, found)
+        except Exception as exc:
+            LOG.warning("delivery %s of alarm %s cannot be routed: %s", delivery.id,
+                        delivery.notification.alarm_id, exc)
+            return Route(delivery, outcome=Outcome.failed(
+                f"the action cannot be delivered: {type(exc).__name__}: {exc}"))
+
     @staticmethod
     def _silence(routes: list[Route], active: dict[str | None, list[Silence]],
                  now: datetime.datetime) -> None:
@@ -121,7 +133,7 @@ class Dispatcher:
             candidates = active.get(n.project_id, [])
             if n.current == State.OK.value:  # the ok that ends an acknowledgement is sent
                 candidates = [s for s in candidates if not s.expire_on_resolve]
-            held = silences.silencing(candidates, fields, now)
+            held = silences.silencing(candidates, fields, now)  # never raises
             if held is not None:
                 silence, until = held
                 shown = "until resolved" if until == datetime.datetime.max else \

@@ -190,9 +190,6 @@ class SilenceStore(Protocol):
     def active(self, project_ids: list[str | None], now: datetime.datetime
                ) -> dict[str | None, list[Silence]]: ...
 
-    def resolve(self, project_id: str | None, fields: Mapping[str, str | None],
-                now: datetime.datetime) -> int: ...
-
 
 @dataclasses.dataclass
 class StateChange:

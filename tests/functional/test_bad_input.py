@@ -128,6 +128,45 @@ CASES: list[tuple[str, str, str, bytes | None, dict[str, str], int, tuple[str, .
      _raw(json.dumps({"name": "x", "expression": " or ".join(["avg(cpu) > 1"] * 101)})),
      MONASCA, 400, ("composite_rule", "100")),
 ]
+
+
+def _constrained(**fields: Any) -> bytes:
+    constraint = {"name": "tc", "start": "0 1 * * *", "duration": 60, **fields}
+    return _raw(json.dumps(_alarm(time_constraints=[constraint])))
+
+
+#: Issue 24: time constraints that could never be evaluated, explicit nulls in mandatory
+#: attributes of any type, and the two requests that answered 500.
+CASES += [
+    ("tc-never-fires", "POST", "/v2/alarms", _constrained(start="0 0 31 2 *"), USER_A, 400,
+     ("start", "0 0 31 2 *", "never fires")),
+    ("tc-null-duration", "POST", "/v2/alarms", _constrained(duration=None), USER_A, 400,
+     ("time_constraints[0].duration", "None", "Mandatory field missing", "at least 1")),
+    ("tc-zero-duration", "POST", "/v2/alarms", _constrained(duration=0), USER_A, 400,
+     ("time_constraints[0].duration", "'0'", "at least 1")),
+    ("tc-null-start", "POST", "/v2/alarms", _constrained(start=None), USER_A, 400,
+     ("time_constraints[0].start", "Mandatory field missing", "cron")),
+    ("tc-null-name", "POST", "/v2/alarms", _constrained(name=None), USER_A, 400,
+     ("time_constraints[0].name", "Mandatory field missing")),
+    ("tc-bad-timezone", "POST", "/v2/alarms", _constrained(timezone="Mars/Olympus"), USER_A,
+     400, ("Timezone Mars/Olympus is not valid",)),
+    ("null-threshold", "POST", "/v2/alarms",
+     _raw(json.dumps(_alarm(threshold_rule={"meter_name": "c", "threshold": None}))), USER_A,
+     400, ("threshold_rule.threshold", "None")),
+    ("null-query-field", "POST", "/v2/alarms",
+     _raw(json.dumps(_alarm(threshold_rule={"meter_name": "c", "threshold": 1, "query": [
+         {"field": None, "value": "x"}]}))), USER_A, 400,
+     ("threshold_rule.query[0].field", "Mandatory field missing")),
+    ("null-backtest-start", "POST", "/v2/alarms/backtest",
+     _raw(json.dumps({"alarm": _alarm(), "start": None, "end": "2026-01-01T00:00:00"})),
+     USER_A, 400, ("start", "Mandatory field missing", "ISO 8601")),
+    ("event-null-query-item", "POST", "/v2/alarms",
+     _raw(json.dumps({"name": "x", "type": "event", "event_rule": {"query": [None]}})),
+     USER_A, 400, ("event_rule.query[0]", "object")),
+    ("method-bad-ipv6-url", "POST", "/v2.0/notification-methods",
+     _raw(json.dumps({"name": "m", "type": "WEBHOOK", "address": "http://[::1/"})), MONASCA,
+     400, ("Address http://[::1/", "not a valid URL")),
+]
 REGEX_CASES = [("(", "name"), ("[", "name"), ("*", "name"), ("x{99999}", "name"),
                ("x" * 100_000, "name"), ("2026", "timestamp")]
 
@@ -205,3 +244,23 @@ def test_an_unknown_charset_is_unsupported_media(backend_api: webtest.TestApp) -
     assert response.status_int == 415
     assert "klingon" in _message(response)
     _nothing_stored(backend_api)
+
+
+@pytest.mark.parametrize("constraint", [
+    {"name": "tc", "start": "0 0 30 2 *", "duration": 60},
+    {"name": "tc", "start": "0 1 * * *", "duration": None},
+    {"name": "tc", "start": "0 1 * * *", "duration": 0},
+    {"name": "tc", "start": "0 1 * * *", "duration": 60, "timezone": "Nowhere/Else"},
+], ids=["never-fires", "null-duration", "zero-duration", "bad-timezone"])
+def test_a_put_with_an_unusable_time_constraint_changes_nothing(
+        backend_api: webtest.TestApp, constraint: dict[str, Any]) -> None:
+    made = backend_api.post_json("/v2/alarms", _alarm(), headers=USER_A).json
+    response = backend_api.put_json(f"/v2/alarms/{made['alarm_id']}",
+                                    dict(made, time_constraints=[constraint]),
+                                    headers=USER_A, expect_errors=True)
+    assert response.status_int == 400, response.text[:300]
+    message = _message(response)
+    assert "duration" in message or "start" in message or "Timezone" in message, message
+    shown = backend_api.get(f"/v2/alarms/{made['alarm_id']}", headers=USER_A).json
+    assert shown["time_constraints"] == [] and shown["timestamp"] == made["timestamp"]
+    backend_api.delete(f"/v2/alarms/{made['alarm_id']}", headers=USER_A, status=204)

@@ -3,6 +3,7 @@ sent, retries, giving up, leases, refused destinations, email, notification meth
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import logging
 import pathlib
@@ -328,3 +329,22 @@ def test_https_verification_ca_bundle_and_per_action_override(
         assert rig.deliveries(untrusted)[0].status == "delivered"
         assert sorted(r.path for r in receiver.received) == [
             "/lax?aodh-alarm-ssl-verify=0", "/strict"]
+
+
+def test_an_action_that_cannot_be_routed_fails_alone(storage: SQLConnection,
+                                                     receiver: HTTPReceiver) -> None:
+    """A stored action no URL parser accepts (written before actions were checked)
+    fails by itself; the other deliveries claimed with it go out (issue 24)."""
+    rig = Rig(storage)
+    good = rig.alarm([receiver.url + "/good"])
+    broken = dataclasses.replace(rig.alarm([receiver.url + "/other"]),
+                                 alarm_actions=["http://[::1/", "trust+http://[::1/",
+                                                receiver.url + "/other"])
+    rig.transition(broken, "alarm")
+    rig.transition(good, "alarm")
+    assert rig.service.run_once() == 4
+    assert sorted(r.path for r in receiver.received) == ["/good", "/other"]
+    outcomes = {d.action: (d.status, d.result) for d in rig.deliveries(broken)}
+    assert outcomes["http://[::1/"][0] == "failed"
+    assert "the action cannot be delivered: ValueError" in outcomes["http://[::1/"][1]
+    assert outcomes[receiver.url + "/other"][0] == "delivered"

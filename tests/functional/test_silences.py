@@ -172,3 +172,94 @@ def test_a_broken_stored_silence_holds_nothing_and_stops_nothing(
         assert Evaluator(storage, clock=model.utcnow).run_cycle().failed == 0
         assert [s["id"] for s in rig.api.get(BASE, headers=user).json
                 if not s["id"].startswith("broken")]
+
+
+def _to_ok_by_evaluator(api: webtest.TestApp, storage: SQLConnection, alarm_id: str) -> None:
+    from tests.functional.test_evaluator_cycle import NOW, post_values
+
+    post_values(api, [10, 10, 10])
+    assert Evaluator(storage, clock=lambda: NOW).run_cycle().transitions >= 1
+
+
+def _to_ok_by_state_put(api: webtest.TestApp, storage: SQLConnection, alarm_id: str) -> None:
+    api.put_json(f"/v2/alarms/{alarm_id}/state", "ok", headers=USER_P1)
+
+
+def _heartbeats(storage: SQLConnection, count: int) -> None:
+    import uuid
+
+    from alarmapi.listener.service import EventHandler, ListenerReport
+
+    events = [{"message_id": str(uuid.uuid4()), "event_type": "beat",
+               "traits": [["project_id", 1, "p1"]]} for _ in range(count)]
+    report = ListenerReport()
+    EventHandler(storage).handle_batch(events, report)
+    assert report.transitions >= 1
+
+
+def _to_ok_by_one_heartbeat(api: webtest.TestApp, storage: SQLConnection, alarm_id: str
+                            ) -> None:
+    _heartbeats(storage, 1)
+
+
+def _to_ok_by_heartbeats(api: webtest.TestApp, storage: SQLConnection, alarm_id: str
+                         ) -> None:
+    _heartbeats(storage, 2)
+
+
+def _to_ok_by_quiet(api: webtest.TestApp, storage: SQLConnection, alarm_id: str) -> None:
+    later = model.utcnow() + datetime.timedelta(minutes=2)
+    assert Evaluator(storage, clock=lambda: later).run_cycle().transitions >= 1
+
+
+USER_P1 = {"X-User-Id": "u1", "X-Project-Id": "p1", "X-Roles": "reader,member"}
+THRESHOLD = {"type": "threshold", "threshold_rule": {
+    "meter_name": "cpu", "threshold": 90, "comparison_operator": "gt", "statistic": "avg",
+    "period": 60, "evaluation_periods": 3, "query": [{"field": "host", "value": "a"}]}}
+PATHS_TO_OK = [
+    ("evaluator", THRESHOLD, _to_ok_by_evaluator),
+    ("state-put", THRESHOLD, _to_ok_by_state_put),
+    ("listener-heartbeat", {"type": "event", "event_rule": {
+        "event_type": "beat", "timeout": 600}}, _to_ok_by_one_heartbeat),
+    ("listener-batch", {"type": "event", "event_rule": {
+        "event_type": "beat", "timeout": 600}}, _to_ok_by_heartbeats),
+    ("event-reset-after", {"type": "event", "event_rule": {
+        "event_type": "x", "reset_after": 60}}, _to_ok_by_quiet),
+]
+
+
+@pytest.mark.parametrize(("body", "to_ok"), [p[1:] for p in PATHS_TO_OK],
+                         ids=[p[0] for p in PATHS_TO_OK])
+def test_every_path_back_to_ok_ends_the_alarms_acknowledgements(
+        storage: SQLConnection, body: dict[str, Any], to_ok: Any) -> None:
+    """The evaluator, the API's state PUT, the listener (one event or a batch) and the
+    event-timeout source all record a transition through the storage's one recorder:
+    back to ok, the alarm's acknowledgement and expire-on-resolve silences end in the
+    same transaction; other silences and other alarms' acknowledgements stay."""
+    api, _services = make_api(storage.url)
+    alarm_id = api.post_json("/v2/alarms", dict(body, name="hot"), headers=USER_P1
+                             ).json["alarm_id"]
+    disk = dict(THRESHOLD["threshold_rule"], meter_name="disk")  # never back to ok here
+    other = api.post_json("/v2/alarms", dict(THRESHOLD, name="cold", threshold_rule=disk),
+                          headers=USER_P1).json["alarm_id"]
+    for made in (alarm_id, other):
+        api.put_json(f"/v2/alarms/{made}/state", "alarm", headers=USER_P1)
+    before = (model.utcnow() - datetime.timedelta(hours=1)).isoformat()
+    ack = api.post_json(BASE, {"alarm_id": alarm_id, "starts_at": before},
+                        headers=USER_P1).json
+    resolving = api.post_json(BASE, {"matchers": [{"field": "name", "value": "hot"}],
+                                     "expire_on_resolve": True, "starts_at": before},
+                              headers=USER_P1).json
+    plain = api.post_json(BASE, {"matchers": [{"field": "name", "value": "hot"}],
+                                 "starts_at": before, "ends_at": _later(600)},
+                          headers=USER_P1).json
+    others = api.post_json(BASE, {"alarm_id": other, "starts_at": before},
+                           headers=USER_P1).json
+    to_ok(api, storage, alarm_id)
+    assert api.get(f"/v2/alarms/{alarm_id}/state", headers=USER_P1).json == "ok"
+
+    def ends(silence: dict[str, Any]) -> Any:
+        return api.get(f"{BASE}/{silence['id']}", headers=USER_P1).json.get("ends_at")
+
+    assert ends(ack) is not None and ends(resolving) is not None
+    assert ends(plain) == plain["ends_at"] and ends(others) is None

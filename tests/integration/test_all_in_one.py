@@ -83,3 +83,37 @@ def test_one_command_serves_alarms_end_to_end(tmp_path: pathlib.Path) -> None:
             code = proc.wait(timeout=90)
     assert code == 0
     assert second is not None and not psutil.pid_exists(second)
+
+
+def test_the_service_dies_with_a_killed_parent(tmp_path: pathlib.Path) -> None:
+    """kill -9 of alarmapi-all's supervising parent: its service process stops too (a
+    parent-death signal), so starting the command again never runs two services."""
+    port = live.free_port()
+    config = tmp_path / "alarmapi.conf"
+    config.write_text(f"[api]\nauth_mode = noauth\nport = {port}\n[database]\n"
+                      f"connection = sqlite:///{tmp_path}/alarmapi.sqlite\n")
+    url, log = f"http://127.0.0.1:{port}", tmp_path / "all.log"
+    with open(log, "wb") as out:
+        for _ in range(2):  # the second start finds the port free: nothing was left
+            proc = subprocess.Popen([str(live.BIN / "alarmapi-all"), "--config-file",
+                                     str(config)], stdout=out, stderr=subprocess.STDOUT)
+            try:
+                live.wait_ready(url + "/healthcheck", proc, log)
+                service = _service_pid(psutil.Process(proc.pid))
+                assert service is not None
+                os.kill(proc.pid, signal.SIGKILL)
+                proc.wait(timeout=30)
+                gone = live.poll(lambda pid=service: not _alive(pid))
+                assert gone, log.read_text(errors="replace")
+            finally:
+                if proc.poll() is None:
+                    proc.kill()
+                    proc.wait(timeout=30)
+
+
+def _alive(pid: int) -> bool:
+    """Whether ``pid`` runs (a zombie waiting for init to reap it does not)."""
+    try:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False

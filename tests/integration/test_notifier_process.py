@@ -7,6 +7,7 @@ from __future__ import annotations
 import collections
 import json
 import pathlib
+import subprocess
 import sys
 import time
 from collections.abc import Iterator
@@ -180,3 +181,53 @@ def test_workers_are_supervised_processes_sharing_the_outbox(tmp_path: pathlib.P
         keys = collections.Counter(r.headers["Idempotency-Key"] for r in receiver.received)
     assert len(keys) == 200 and set(keys.values()) == {1}
     assert not [pid for pid in pids if pathlib.Path(f"/proc/{pid}").exists()]
+
+
+def test_workers_die_with_a_killed_supervisor(tmp_path: pathlib.Path, pg_url: str) -> None:
+    """kill -9 of alarmapi-notifier with [notifier] workers = 2: both children stop
+    (parent-death signal), a restart runs two workers again, not four, and every
+    delivery is sent, each with one idempotency key on all its attempts."""
+    api, services = make_api(pg_url)
+    storage = services.storage
+    with http_receiver() as receiver:
+        alarm = create_alarm(api, storage, [f"{receiver.url}/{i}" for i in range(40)])
+        config = write_config(tmp_path, pg_url, batch_size=5, workers=2, lease=2)
+        receiver.hold.clear()  # attempts hang in the receiver while the parent dies
+        first = subprocess.Popen([str(BIN / "alarmapi-notifier"), "--config-file",
+                                  str(config)], stdout=subprocess.DEVNULL,
+                                 stderr=subprocess.DEVNULL)
+        try:
+            old = _children(first.pid, 2)
+            alarm = transition(storage, alarm, "alarm")
+            assert receiver.wait_for(1)
+            first.kill()
+            first.wait(30)
+            receiver.hold.set()
+            assert poll(lambda: not [p for p in old if _alive(p)])
+        finally:
+            if first.poll() is None:
+                first.kill()
+        with process("alarmapi-notifier", config) as again:
+            assert len(_children(again.pid, 2)) == 2
+            assert poll(lambda: statuses(storage, alarm.alarm_id) == {"delivered": 40})
+            assert len(_children(again.pid, 2)) == 2
+    by_path: dict[str, set[str]] = collections.defaultdict(set)
+    for request in receiver.received:
+        by_path[request.path].add(request.headers["Idempotency-Key"])
+    assert len(by_path) == 40 and all(len(keys) == 1 for keys in by_path.values())
+
+
+def _children(pid: int, count: int) -> list[int]:
+    """The child pids of ``pid`` once there are ``count`` of them (bounded wait)."""
+    listed = pathlib.Path(f"/proc/{pid}/task/{pid}/children")
+    assert poll(lambda: len(listed.read_text().split()) == count)
+    return [int(p) for p in listed.read_text().split()]
+
+
+def _alive(pid: int) -> bool:
+    """Whether ``pid`` runs (a zombie waiting to be reaped does not)."""
+    try:
+        stat = pathlib.Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"

@@ -43,8 +43,9 @@ CASES: list[tuple[dict[str, Any], str]] = [
         "query": [{"field": "traits.state", "op": "eq", "value": "error"}]}},
      "Alarm when an event compute.instance.update arrives where traits.state = error."),
     ({"type": "loadbalancer_member_health", "loadbalancer_member_health_rule": {
-        "pool_id": "pool-1", "loadbalancer_id": "lb-1"}},
-     "Alarm when a member of pool pool-1 of load balancer lb-1 is unhealthy."),
+        "pool_id": "pool-1", "stack_id": "stack-1", "autoscaling_group_id": "asg-1"}},
+     "Alarm when a member of pool pool-1 is unhealthy (autoscaling group asg-1 of stack "
+     "stack-1)."),
     ({"type": "composite", "composite_rule": {"and": [
         {"type": "prometheus", "query": "up", "threshold": 1, "comparison_operator": "lt"},
         {"or": [{"type": "event", "event_type": "x"}, {"type": "event", "event_type": "y"}]}]}},
@@ -64,6 +65,19 @@ def test_every_rule_type_in_words() -> None:
                           json.dumps([alarm for alarm, _ in CASES])],
                          capture_output=True, text=True, timeout=60, check=True)
     assert json.loads(ran.stdout) == [words for _, words in CASES]
+
+
+def test_the_cases_feed_only_stored_fields() -> None:
+    """Each case's rule holds only fields its type stores (no made-up field can make
+    the words look right)."""
+    from alarmapi.api.v2.rules.registry import rule_classes
+
+    classes = rule_classes()
+    for alarm, _ in CASES:
+        if alarm["type"] == "composite":
+            continue
+        rule = alarm[f"{alarm['type']}_rule"]
+        assert set(rule) <= set(classes[alarm["type"]]._stored_keys), alarm["type"]
 
 
 @pytest.mark.parametrize("op", ["lt", "le", "eq", "ne", "ge", "gt"])

@@ -58,3 +58,41 @@ def test_bad_cron(bad: str) -> None:
 def test_bad_timezone() -> None:
     with pytest.raises(time_constraints.InvalidTimeConstraint, match="Mars/Olympus"):
         time_constraints.load_timezone("Mars/Olympus")
+
+
+#: Stored constraints no release should have written: each is refused by name.
+UNUSABLE = [
+    ({"start": "0 0 31 2 *", "duration": 60}, "start"),
+    ({"start": "0 8 * * *", "duration": None}, "duration"),
+    ({"start": "0 8 * * *", "duration": 0}, "duration"),
+    ({"start": "0 8 * * *", "duration": -5}, "duration"),
+    ({"start": "0 8 * * *", "duration": "60"}, "duration"),
+    ({"start": "0 8 * * *", "duration": True}, "duration"),
+    ({"start": None, "duration": 60}, "start"),
+    ({"start": "every day", "duration": 60}, "start"),
+    ({"start": "0 8 * * *", "duration": 60, "timezone": "Mars/Olympus"}, "timezone"),
+    ({"start": "0 8 * * *", "duration": 60, "timezone": 7}, "timezone"),
+    ("0 8 * * *", "time_constraints"),
+    (None, "time_constraints"),
+]
+
+
+@pytest.mark.parametrize(("stored", "field"), UNUSABLE)
+def test_unusable_stored_constraints_name_their_field(stored: object, field: str) -> None:
+    with pytest.raises(time_constraints.InvalidTimeConstraint) as raised:
+        time_constraints.is_active(stored, datetime.datetime(2026, 1, 1))
+    assert raised.value.field == field
+    with pytest.raises(time_constraints.InvalidTimeConstraint):
+        time_constraints.any_active([stored], datetime.datetime(2026, 1, 1))
+
+
+@pytest.mark.parametrize("stored", [{"a": 1}, "x", 5])
+def test_constraints_that_are_not_a_list_are_refused(stored: object) -> None:
+    with pytest.raises(time_constraints.InvalidTimeConstraint):
+        time_constraints.any_active(stored, datetime.datetime(2026, 1, 1))
+
+
+def test_a_cron_that_never_fires_is_refused_at_check_time() -> None:
+    with pytest.raises(time_constraints.InvalidTimeConstraint, match="never fires"):
+        time_constraints.check_start("0 0 31 2 *")
+    time_constraints.check_start("0 0 29 2 *")  # a leap day fires every four years

@@ -20,6 +20,7 @@ import wsmeext.pecan as wsme_pecan  # registers the wsmejson/wsmexml renderers
 
 from alarmapi import errors
 from alarmapi.api import faults
+from alarmapi.api.v2.mandatory import refuse_null_mandatory
 from alarmapi.api.v2.wire import Wire
 
 _PARSE_ERRORS = (TypeError, AttributeError, ValueError, KeyError, IndexError,
@@ -29,10 +30,13 @@ _PARSE_ERRORS = (TypeError, AttributeError, ValueError, KeyError, IndexError,
 def _arguments(funcdef: Any, args: Any, kwargs: Any) -> tuple[Any, Any]:
     request = pecan.request
     try:
-        return wsme.rest.args.get_args(
+        args, kwargs = wsme.rest.args.get_args(
             funcdef, args, kwargs, request.params, None, request.body, request.content_type
         )
-    except wsme.exc.ClientSideError:
+        for value in (*args, *kwargs.values()):
+            refuse_null_mandatory(value)
+        return args, kwargs
+    except (wsme.exc.ClientSideError, errors.ClientError):
         raise
     except _PARSE_ERRORS as exc:
         raise errors.InvalidInput("data", request.body[:200].decode("utf-8", "replace"),

@@ -21,8 +21,18 @@ class CronType(wtypes.UserType):
         try:
             time_constraints.check_start(value)
         except time_constraints.InvalidTimeConstraint as exc:
-            raise ValueError(str(exc)) from exc
+            raise ValueError(exc.reason) from exc
         return value
+
+
+class Duration(wtypes.IntegerType):
+    """A constraint's seconds: WSME refuses a negative one in Aodh's words (minimum 0),
+    ``time_constraints.check_duration`` refuses 0."""
+
+    described = "a whole number of seconds of at least 1"
+
+    def __init__(self) -> None:
+        super().__init__(minimum=0)
 
 
 class TimeConstraint(Base):
@@ -42,7 +52,7 @@ class TimeConstraint(Base):
 
     description = wsme.wsproperty(wtypes.text, _get_description, _set_description)
     start = wsme.wsattr(CronType(), mandatory=True)
-    duration = wsme.wsattr(wtypes.IntegerType(minimum=0), mandatory=True)
+    duration = wsme.wsattr(Duration(), mandatory=True)
     timezone = wsme.wsattr(wtypes.text, default="")
 
     def as_dict(self) -> dict[str, Any]:
@@ -57,13 +67,20 @@ class TimeConstraint(Base):
 
 
 def check_all(constraints: list[TimeConstraint]) -> list[dict[str, Any]]:
-    """Check names are unique and time zones exist; return the stored forms."""
+    """Check names are unique, durations positive and time zones real; return the
+    stored forms (each one usable by :func:`alarmapi.time_constraints.checked`)."""
     names = [tc.name for tc in constraints]
     if len(names) != len(set(names)):
         raise errors.ClientError("Time constraint names must be unique for a given alarm.")
-    for tc in constraints:
+    stored = [tc.as_dict() for tc in constraints]
+    for index, tc in enumerate(stored):
         try:
-            time_constraints.load_timezone(tc.timezone or "")
+            time_constraints.load_timezone(tc["timezone"])
         except time_constraints.InvalidTimeConstraint as exc:
-            raise errors.ClientError(str(exc)) from exc
-    return [tc.as_dict() for tc in constraints]
+            raise errors.ClientError(exc.reason) from exc  # Aodh's words
+        try:
+            time_constraints.checked(tc)
+        except time_constraints.InvalidTimeConstraint as exc:
+            raise errors.InvalidInput(f"time_constraints[{index}].{exc.field}", exc.value,
+                                      exc.reason) from exc
+    return stored

@@ -44,8 +44,9 @@ const RULES = {
     `${compared(r)} ${periods(r.evaluation_periods || 1, r.granularity || 60)}`,
   prometheus: (r) => `the PromQL query ${r.query} ${compared(r)}`,
   event: (r) => `an event ${r.event_type || "*"} arrives${conditions(r.query)}`,
-  loadbalancer_member_health: (r) => `a member of pool ${r.pool_id} of load balancer ` +
-    `${r.loadbalancer_id || "?"} is unhealthy`,
+  // The stored fields of the rule (alarmapi/rule_shapes.py LoadBalancerShape).
+  loadbalancer_member_health: (r) => `a member of pool ${r.pool_id} is unhealthy ` +
+    `(autoscaling group ${r.autoscaling_group_id} of stack ${r.stack_id})`,
 };
 
 function ruleWords(type, rule) {

@@ -18,7 +18,15 @@ from alarmapi.storage.models import (
     history_table,
     quota_table,
 )
-from alarmapi.storage.sql import alarms, complex_query, engine, ordering, quotas, transitions
+from alarmapi.storage.sql import (
+    alarms,
+    complex_query,
+    engine,
+    ordering,
+    quotas,
+    silences,
+    transitions,
+)
 from alarmapi.storage.sql.methods import SQLNotificationMethods
 from alarmapi.storage.sql.metrics import SQLMetricStore
 from alarmapi.storage.sql.outbox import SQLOutbox
@@ -125,7 +133,10 @@ class SQLConnection(base.Connection):
             if not alarms.change_state(conn, alarm_id, values, expected_state):
                 return None
             self._record(conn, change)
-            return alarms.fetch(conn, alarm_id, None)
+            updated = alarms.fetch(conn, alarm_id, None)
+            if updated is not None and state == transitions.OK:
+                silences.end_resolved(conn, [(updated, timestamp)])
+            return updated
 
         return self._write(work)
 

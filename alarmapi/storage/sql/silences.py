@@ -5,11 +5,12 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import logging
-from collections.abc import Mapping
+from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
 
+from alarmapi import model, silences
 from alarmapi.silences import Matcher, Silence
 from alarmapi.storage.models import silence_table
 from alarmapi.storage.sql import engine as engines
@@ -92,12 +93,31 @@ class SQLSilences(engines.Store):
             found.setdefault(silence.project_id, []).append(silence)
         return found
 
-    def resolve(self, project_id: str | None, fields: Mapping[str, str | None],
-                now: datetime.datetime) -> int:
-        """End the expire-on-resolve silences that silence an alarm now back to ok."""
-        candidates = self.active([project_id], now).get(project_id, [])
-        ended = [s.id for s in candidates if s.expire_on_resolve and s.matches(fields)]
-        if not ended:
-            return 0
-        return self._write(lambda conn: conn.execute(silence_table.update().where(
-            _S.id.in_(ended)).values(ends_at=now)).rowcount)
+
+def end_resolved(conn: sa.Connection, resolved: Sequence[tuple[model.Alarm, datetime.datetime]]
+                 ) -> int:
+    """End, on ``conn`` (the transaction that records the transitions), the
+    expire-on-resolve silences (acknowledgements) that hold each of these alarms, now
+    back to ok at the time given with it. Every writer of a transition calls this
+    through the storage's transition recorder, so no path back to ok forgets it."""
+    if not resolved:
+        return 0
+    projects = sorted({alarm.project_id for alarm, _ in resolved if alarm.project_id})
+    latest = max(when for _, when in resolved)
+    owner: sa.ColumnElement[bool] = _S.project_id.in_(projects) if projects else sa.false()
+    if any(alarm.project_id is None for alarm, _ in resolved):
+        owner = sa.or_(owner, _S.project_id.is_(None))
+    rows = list(conn.execute(sa.select(silence_table).where(
+        owner, _S.expire_on_resolve.is_(True), _S.starts_at <= latest,
+        sa.or_(_S.ends_at.is_(None), _S.ends_at > min(when for _, when in resolved)))))
+    ended: dict[str, datetime.datetime] = {}
+    for silence in _readable(rows):
+        for alarm, when in resolved:
+            fields = silences.alarm_fields(alarm.alarm_id, alarm.name, alarm.severity,
+                                           alarm.type)
+            if silence.project_id == alarm.project_id and \
+                    silences.silencing([silence], fields, when) is not None:
+                ended[silence.id] = min(when, ended.get(silence.id, when))
+    for silence_id, when in ended.items():
+        conn.execute(silence_table.update().where(_S.id == silence_id).values(ends_at=when))
+    return len(ended)

@@ -10,10 +10,13 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from alarmapi.model import Alarm, AlarmChange, Notification
+from alarmapi.model import Alarm, AlarmChange, Notification, State
 from alarmapi.storage.base import StateChange
 from alarmapi.storage.models import alarm_table, history_table
-from alarmapi.storage.sql import alarms, outbox
+from alarmapi.storage.sql import alarms, outbox, silences
+
+#: Back to ok: the transaction that records it also ends the alarm's acknowledgements.
+OK = State.OK.value
 
 
 def evaluable(conn: sa.Connection, types: tuple[str, ...], after: str | None, limit: int,
@@ -84,7 +87,8 @@ def record(conn: sa.Connection, alarm: Alarm, state: str, reason: str,
            when: datetime.datetime, change: AlarmChange | None,
            notification: Notification | None) -> bool:
     """Compare-and-swap the state from the one read (``alarm.state`` and its
-    ``state_timestamp``); with it the history record and the notification. False
+    ``state_timestamp``); with it the history record, the notification and, back to
+    ok, the end of the alarm's expire-on-resolve silences. False
     (nothing written) when the state was set meanwhile, even back to the same value:
     so the previous state a transition records is always the current one, and the
     history of an alarm is a chain."""
@@ -100,6 +104,8 @@ def record(conn: sa.Connection, alarm: Alarm, state: str, reason: str,
         conn.execute(history_table.insert().values(**dataclasses.asdict(change)))
     if notification is not None:
         outbox.enqueue(conn, notification)
+    if state == OK:
+        silences.end_resolved(conn, [(alarm, when)])
     return True
 
 
@@ -136,4 +142,5 @@ def record_many(conn: sa.Connection, changes: list[StateChange]) -> bool:
     if records:
         conn.execute(history_table.insert(), records)
     outbox.enqueue_many(conn, [c.notification for c in changes if c.notification is not None])
+    silences.end_resolved(conn, [(c.alarm, c.when) for c in changes if c.state == OK])
     return True

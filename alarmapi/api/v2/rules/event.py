@@ -44,7 +44,10 @@ class EventRule(AlarmRule):
             self.event_type = "*"
         if self.query in (None, wsme.Unset):
             self.query = []
-        for item in self.query:
+        for index, item in enumerate(self.query):
+            if not isinstance(item, Query):  # [null]
+                raise errors.InvalidInput(f"event_rule.query[{index}]", item, "an object "
+                                          "with field, op, type and value is required")
             if item.op in (None, wsme.Unset):
                 item.op = "eq"
             item.typed_value()
