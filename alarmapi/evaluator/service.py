@@ -112,7 +112,13 @@ class Evaluator:
         clock = time.monotonic()
         chosen = []
         for alarm in candidates:
-            if not wanted.intersection(_meters_read(alarm)):
+            try:
+                read = _meters_read(alarm)
+            except Exception:  # judged (and failing alone) in the next cycle
+                LOG.warning("the meters of alarm %s cannot be read", alarm.alarm_id,
+                            exc_info=True)
+                continue
+            if not wanted.intersection(read):
                 continue
             if clock - self._last_signalled.get(alarm.alarm_id, -min_gap_s) < min_gap_s:
                 continue

@@ -161,6 +161,8 @@ def test_bad_rows_never_stop_the_good_alarms(rig: Rig, rows: list[dict[str, Any]
     clock = iter(NOW + datetime.timedelta(seconds=s) for s in range(10_000))
     evaluator = Evaluator(rig.storage, clock=lambda: next(clock), batch_size=2)
     report = evaluator.run_cycle()
+    signalled, _ = evaluator.run_signalled(0, min_gap_s=0)  # the ingest signal path
+    assert signalled.evaluated >= 2  # the good threshold and composite alarms, again
     for alarm_id in rig.evaluated:  # judged (an event timeout fires: 60 s of silence)
         alarm = rig.stored(alarm_id)
         assert (alarm.state, alarm.evaluation_error) == ("alarm", None), alarm
