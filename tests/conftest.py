@@ -55,7 +55,7 @@ def api_services() -> Iterator[tuple[webtest.TestApp, Services]]:
     with databases.database("sqlite") as url:
         test_app, services = make_api(url)
         yield test_app, services
-        services.storage.dispose()  # type: ignore[attr-defined]
+        services.storage.dispose()
 
 
 @pytest.fixture
@@ -70,4 +70,4 @@ def backend_api(request: pytest.FixtureRequest) -> Iterator[tuple[webtest.TestAp
     with databases.database(request.param) as url:
         app_, services = make_api(url)
         yield app_, services
-        services.storage.dispose()  # type: ignore[attr-defined]
+        services.storage.dispose()

@@ -30,9 +30,6 @@ LOG = logging.getLogger(__name__)
 EX_CONFIG = 78
 #: A child exiting so is not started again: stopped cleanly, bad arguments, bad config.
 FINAL = frozenset({0, 2, EX_CONFIG})
-#: A component that ran at least this long (seconds) is started again at once.
-STEADY_S = 10.0
-MAX_BACKOFF_S = 30.0
 JOIN_S = 60.0
 
 
@@ -42,11 +39,10 @@ class Component:
 
     name: str
     run: Callable[[threading.Event], None]
-    restarts: int = 0
+    restarts: supervisor.Restarts = dataclasses.field(default_factory=supervisor.Restarts)
 
     def keep_running(self, stop: threading.Event) -> None:
         """Run, and run again after a failure (or an unasked return) until stopped."""
-        backoff = 0.0
         while not stop.is_set():
             started = time.monotonic()
             try:
@@ -58,10 +54,9 @@ class Component:
             if stop.is_set():
                 return
             lived = time.monotonic() - started
-            backoff = 0.0 if lived >= STEADY_S else min(max(backoff * 2, 1.0), MAX_BACKOFF_S)
-            self.restarts += 1
+            backoff = self.restarts.after(lived)
             LOG.warning("%s %s after %.1f s; starting it again in %.1f s (restart %d)",
-                        self.name, failure, lived, backoff, self.restarts)
+                        self.name, failure, lived, backoff, self.restarts.count)
             stop.wait(backoff)
 
 
@@ -169,7 +164,7 @@ def serve(conf: Any, stop: threading.Event) -> int:
         thread.join(max(0.0, deadline - time.monotonic()))
         if thread.is_alive():
             LOG.warning("%s did not stop within %.0f s", thread.name, JOIN_S)
-    storage.dispose()  # type: ignore[attr-defined]
+    storage.dispose()
     LOG.info("alarmapi-all stopped")
     return 0
 

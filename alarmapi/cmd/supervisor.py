@@ -30,6 +30,22 @@ GRACE_S = 60.0
 
 
 @dataclasses.dataclass
+class Restarts:
+    """When to start again what stopped (a child process, a component thread): at
+    once after a steady run, else after a back-off doubling up to MAX_BACKOFF_S."""
+
+    count: int = 0
+    backoff: float = 0.0
+
+    def after(self, lived: float) -> float:
+        """Count one more restart of what ran ``lived`` seconds; the seconds to wait."""
+        self.backoff = 0.0 if lived >= STEADY_S else min(max(self.backoff * 2, 1.0),
+                                                           MAX_BACKOFF_S)
+        self.count += 1
+        return self.backoff
+
+
+@dataclasses.dataclass
 class Child:
     """One supervised command."""
 
@@ -37,8 +53,7 @@ class Child:
     argv: list[str]
     process: subprocess.Popen[bytes] | None = None
     started_at: float = 0.0
-    restarts: int = 0
-    backoff: float = 0.0
+    restarts: Restarts = dataclasses.field(default_factory=Restarts)
     due_at: float = 0.0
 
     def start(self) -> None:
@@ -136,13 +151,11 @@ class Supervisor:
             self.final = code
             return
         lived = now - child.started_at
-        child.backoff = 0.0 if lived >= STEADY_S else min(
-            max(child.backoff * 2, 1.0), MAX_BACKOFF_S)
-        child.restarts += 1
+        wait = child.restarts.after(lived)
         child.process = None
-        child.due_at = now + child.backoff
+        child.due_at = now + wait
         LOG.warning("%s exited with status %s after %.1f s; restarting it in %.1f s "
-                    "(restart %d)", child.name, code, lived, child.backoff, child.restarts)
+                    "(restart %d)", child.name, code, lived, wait, child.restarts.count)
 
     def stop_all(self) -> None:
         """SIGTERM every running child, SIGKILL those still running after the grace

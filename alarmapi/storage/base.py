@@ -235,6 +235,10 @@ class Connection(abc.ABC):
         """Bring the schema to the newest version."""
 
     @abc.abstractmethod
+    def dispose(self) -> None:
+        """Close every pooled connection (the connection object stays usable)."""
+
+    @abc.abstractmethod
     def create_alarm(self, alarm: Alarm, change: AlarmChange,
                      limits: AlarmLimits | None = None) -> Alarm:
         """Store a new alarm and its creation record; with ``limits``, raise

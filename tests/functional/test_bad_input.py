@@ -195,7 +195,7 @@ def backend_api(request: pytest.FixtureRequest) -> Iterator[webtest.TestApp]:
     with databases.database(request.param) as url:
         api, services = make_api(url)
         yield api
-        services.storage.dispose()  # type: ignore[attr-defined]
+        services.storage.dispose()
 
 
 def _message(response: webtest.TestResponse) -> str:

@@ -50,7 +50,7 @@ def test_sign_in_is_for_keystone_mode(api: webtest.TestApp) -> None:
 def test_the_console_can_be_turned_off(tmp_path: pathlib.Path) -> None:
     app, services = make_api(f"sqlite:///{tmp_path}/a.sqlite", {("console", "enabled"): False})
     app.get("/console/", status=404)
-    services.storage.dispose()  # type: ignore[attr-defined]
+    services.storage.dispose()
 
 
 def test_a_missing_chart_library_is_a_clear_404(tmp_path: pathlib.Path) -> None:
@@ -59,7 +59,7 @@ def test_a_missing_chart_library_is_a_clear_404(tmp_path: pathlib.Path) -> None:
     missing = app.get("/console/vendor/chart.js", status=404)
     assert "the charting library is not installed" in missing.text
     assert (console_app.HERE / console_app.CHART_JS).is_file()  # npm ci ran here
-    services.storage.dispose()  # type: ignore[attr-defined]
+    services.storage.dispose()
 
 
 def test_settings_stay_inert_json(api: webtest.TestApp) -> None:

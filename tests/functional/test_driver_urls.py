@@ -50,4 +50,4 @@ def test_each_url_ingests_and_stores(scheme: str, backend: str, driver: str) -> 
                           headers=USER_A, status=201)
             assert [a["name"] for a in api.get("/v2/alarms", headers=USER_A).json] == ["a"]
         finally:
-            services.storage.dispose()  # type: ignore[attr-defined]
+            services.storage.dispose()

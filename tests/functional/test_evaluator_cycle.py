@@ -66,7 +66,7 @@ def test_threshold_alarm_goes_to_alarm_and_back(storage: SQLConnection) -> None:
     assert Evaluator(storage, clock=lambda: later).run_cycle().transitions == 1
     assert state(api, alarm_id) == "ok"
     assert len(storage.outbox.records(alarm_id)) == 1  # ok_actions is empty: no job
-    services.storage.dispose()  # type: ignore[attr-defined]
+    services.storage.dispose()
 
 
 def test_repeat_actions_time_constraints_and_disabled(storage: SQLConnection) -> None:
@@ -86,7 +86,7 @@ def test_repeat_actions_time_constraints_and_disabled(storage: SQLConnection) ->
     assert [(j.previous, j.current) for j in jobs] == [
         ("insufficient data", "alarm"), ("alarm", "alarm")]
     assert jobs[1].reason.startswith("Remaining as alarm")
-    services.storage.dispose()  # type: ignore[attr-defined]
+    services.storage.dispose()
 
 
 def test_a_state_set_meanwhile_wins(storage: SQLConnection) -> None:
@@ -103,7 +103,7 @@ def test_a_state_set_meanwhile_wins(storage: SQLConnection) -> None:
     assert storage.record_transitions([change]) == [False]
     assert state(api, alarm_id) == "ok"
     assert storage.outbox.records(alarm_id) == []
-    services.storage.dispose()  # type: ignore[attr-defined]
+    services.storage.dispose()
 
 
 def test_composite_of_threshold_rules(storage: SQLConnection) -> None:
@@ -122,7 +122,7 @@ def test_composite_of_threshold_rules(storage: SQLConnection) -> None:
     # The first leaf was read in the batch's one store read; the second alone, as the
     # "or" still needed it after the first said ok.
     assert report.store_requests == 2
-    services.storage.dispose()  # type: ignore[attr-defined]
+    services.storage.dispose()
 
 
 def test_threshold_leaves_of_many_composites_are_read_together(storage: SQLConnection
@@ -139,7 +139,7 @@ def test_threshold_leaves_of_many_composites_are_read_together(storage: SQLConne
     report = Evaluator(storage, clock=lambda: NOW).run_cycle()
     assert (report.evaluated, report.transitions, report.store_requests) == (6, 6, 1)
     assert {state(api, alarm_id) for alarm_id in ids} == {"alarm"}
-    services.storage.dispose()  # type: ignore[attr-defined]
+    services.storage.dispose()
 
 
 def test_a_signal_rejudges_composite_alarms_with_a_leaf_on_the_metric(
@@ -162,7 +162,7 @@ def test_a_signal_rejudges_composite_alarms_with_a_leaf_on_the_metric(
     report, _ = evaluator.run_signalled(since, min_gap_s=0)
     assert (report.evaluated, report.transitions) == (1, 1)
     assert state(api, both) == "alarm"
-    services.storage.dispose()  # type: ignore[attr-defined]
+    services.storage.dispose()
 
 
 def test_signalled_alarms_are_judged_between_cycles(storage: SQLConnection) -> None:
@@ -182,7 +182,7 @@ def test_signalled_alarms_are_judged_between_cycles(storage: SQLConnection) -> N
     post_values(api, [99], minutes_back=1)
     again, _ = evaluator.run_signalled(since)
     assert again.evaluated == 0  # at most one evaluation per alarm per second
-    services.storage.dispose()  # type: ignore[attr-defined]
+    services.storage.dispose()
 
 
 def test_a_batch_of_transitions_keeps_the_ones_that_did_not_race(storage: SQLConnection
@@ -200,4 +200,4 @@ def test_a_batch_of_transitions_keeps_the_ones_that_did_not_race(storage: SQLCon
     assert storage.outbox.records(raced) == [] and len(storage.outbox.records(clean)) == 1
     history = api.get(f"/v2/alarms/{clean}/history", headers=USER).json
     assert history[0]["type"] == "state transition"
-    services.storage.dispose()  # type: ignore[attr-defined]
+    services.storage.dispose()

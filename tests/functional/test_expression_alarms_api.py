@@ -220,7 +220,7 @@ def test_expression_alarms_are_evaluated(storage: SQLConnection) -> None:
     everything = api.get(f"{BASE}/state-history?dimensions=host:a", headers=P1).json
     assert sorted(e["alarm_id"] for e in everything["elements"]) == sorted(
         [quiet["id"], loud["id"]])
-    services.storage.dispose()  # type: ignore[attr-defined]
+    services.storage.dispose()
 
 
 def test_last_is_the_newest_value_of_each_period(storage: SQLConnection) -> None:
@@ -235,7 +235,7 @@ def test_last_is_the_newest_value_of_each_period(storage: SQLConnection) -> None
     Evaluator(storage, clock=lambda: NOW).run_cycle()
     assert api.get(f"{BASE}/{by_last['id']}", headers=P1).json["state"] == "OK"
     assert api.get(f"{BASE}/{by_avg['id']}", headers=P1).json["state"] == "ALARM"
-    services.storage.dispose()  # type: ignore[attr-defined]
+    services.storage.dispose()
 
 
 def test_list_by_severity_metric_update_time_and_sorted(api: webtest.TestApp) -> None:

@@ -31,7 +31,7 @@ def broken_api(request: pytest.FixtureRequest) -> Iterator[webtest.TestApp]:
 
 
 def _dispose(services: Services) -> None:
-    services.storage.dispose()  # type: ignore[attr-defined]
+    services.storage.dispose()
 
 
 def _assert_says_nothing(text: str) -> None:

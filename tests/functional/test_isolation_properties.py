@@ -84,7 +84,7 @@ def world(request: pytest.FixtureRequest) -> Iterator[tuple[webtest.TestApp, Any
         yield api, services, ids
         assert _snapshot(api, ids) == before, "the victim's data was changed"
         _evaluate_everything(api, services)
-        services.storage.dispose()  # type: ignore[attr-defined]
+        services.storage.dispose()
 
 
 def _evaluate_everything(api: webtest.TestApp, services: Any) -> None:

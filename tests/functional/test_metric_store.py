@@ -167,4 +167,4 @@ def test_group_by_and_merge_through_the_api_on_each_backend(storage: SQLConnecti
     want = expected(posted["a"] + posted["b"], now, 120)
     (element,) = merged["elements"]
     assert [row[2] for row in element["statistics"]] == [w["max"] for w in want.values()]
-    services.storage.dispose()  # type: ignore[attr-defined]
+    services.storage.dispose()

@@ -51,7 +51,7 @@ def fuzz_api() -> Iterator[tuple[webtest.TestApp, str]]:
         alarm = api.post_json("/v2/alarms", {"name": "a", "type": "event", "event_rule": {}},
                               headers=USER_A).json
         yield api, alarm["alarm_id"]
-        services.storage.dispose()  # type: ignore[attr-defined]
+        services.storage.dispose()
 
 
 def _check(response: webtest.TestResponse) -> None:

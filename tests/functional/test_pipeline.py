@@ -16,7 +16,7 @@ def test_cors_and_proxy_headers_when_configured() -> None:
             headers=dict(USER_A, Origin="http://dash.example", **{"X-Forwarded-Proto": "https"}))
         assert response.headers["Access-Control-Allow-Origin"] == "http://dash.example"
         assert response.headers["Location"].startswith("https://")
-        services.storage.dispose()  # type: ignore[attr-defined]
+        services.storage.dispose()
 
 
 def test_left_out_when_not_configured(api: object) -> None:

@@ -52,7 +52,7 @@ def test_parallel_creates_never_pass_the_quota(storage: SQLConnection) -> None:
         assert storage.count_alarms(project_id="p1") == 10
         assert statuses.count(201) == (10 if round_ == 0 else 0)
         assert set(statuses) <= {201, 403}
-    services.storage.dispose()  # type: ignore[attr-defined]
+    services.storage.dispose()
 
 
 def test_first_creates_of_a_new_project_all_succeed(storage: SQLConnection) -> None:
@@ -69,7 +69,7 @@ def test_first_creates_of_a_new_project_all_succeed(storage: SQLConnection) -> N
             for i, a in enumerate(apps)])
         assert statuses == [201] * 6
         assert storage.count_alarms(project_id=f"fresh-{round_}") == 6
-    services.storage.dispose()  # type: ignore[attr-defined]
+    services.storage.dispose()
 
 
 class _ReadThenInterfere:
@@ -134,7 +134,7 @@ def test_a_transition_from_a_state_set_meanwhile_is_a_lost_race(storage: SQLConn
     assert Evaluator(storage, clock=lambda: later).run_cycle().transitions == 1
     steps = _chain(api, alarm_id)
     assert steps[-1] == ("ok", "alarm")
-    services.storage.dispose()  # type: ignore[attr-defined]
+    services.storage.dispose()
 
 
 def _threshold(value: float, actions: list[str] | None = None) -> dict[str, Any]:
@@ -162,7 +162,7 @@ def test_parallel_puts_leave_row_and_history_in_agreement(storage: SQLConnection
     assert newest["rule"]["threshold"] == final["threshold_rule"]["threshold"]
     stamps = [h["timestamp"] for h in history]
     assert stamps == sorted(stamps, reverse=True) and len(set(stamps)) == len(stamps)
-    services.storage.dispose()  # type: ignore[attr-defined]
+    services.storage.dispose()
 
 
 def test_if_match_makes_read_modify_write_safe(storage: SQLConnection) -> None:
@@ -197,4 +197,4 @@ def test_if_match_makes_read_modify_write_safe(storage: SQLConnection) -> None:
     assert api.put_json(f"/v2/alarms/{alarm_id}", _threshold(7), headers=USER).json[
         "threshold_rule"]["threshold"] == 7
     assert api.get("/v2/capabilities").json["api"]["alarms:put:if_match"]
-    services.storage.dispose()  # type: ignore[attr-defined]
+    services.storage.dispose()

@@ -144,7 +144,7 @@ def rig(request: pytest.FixtureRequest) -> Iterator[Rig]:
             yield made
         finally:
             made.notifier.pool.shutdown()
-            services.storage.dispose()  # type: ignore[attr-defined]
+            services.storage.dispose()
             receiver.stop()
 
 

@@ -44,7 +44,7 @@ def outcomes(request: pytest.FixtureRequest) -> dict[str, transcripts.Outcome]:
     with databases.database(request.param) as url:
         app, services = make_api(url, {("api", "enable_evaluation_results_metrics"): True})
         result = transcripts.replay_all(_send(app), DEVIATIONS)
-        services.storage.dispose()  # type: ignore[attr-defined]
+        services.storage.dispose()
     return result
 
 

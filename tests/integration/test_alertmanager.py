@@ -49,7 +49,7 @@ def rig(tmp_path: pathlib.Path) -> Iterator[dict[str, Any]]:
             api, services = make_api(url)
             yield {"api": api, "storage": services.storage, "conf": services.conf,
                    "am": am, "hook": hook}
-            services.storage.dispose()  # type: ignore[attr-defined]
+            services.storage.dispose()
 
 
 def _post_cpu(api: Any, host: str, value: float, now: datetime.datetime) -> None:

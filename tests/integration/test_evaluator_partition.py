@@ -101,7 +101,7 @@ def test_two_evaluators_evaluate_every_alarm_exactly_once(group: bytes, tmp_path
     finally:
         for ring in rings:
             ring.stop()
-        services.storage.dispose()  # type: ignore[attr-defined]
+        services.storage.dispose()
 
 
 def test_evaluator_workers_are_processes_sharing_the_alarms(group: bytes,
@@ -122,7 +122,7 @@ def test_evaluator_workers_are_processes_sharing_the_alarms(group: bytes,
     for n in range(60):
         api.post_json("/v2/alarms", {"name": f"a{n}", "type": "threshold", "threshold_rule": {
             "meter_name": "m", "threshold": 1}}, headers=user)
-    services.storage.dispose()  # type: ignore[attr-defined]
+    services.storage.dispose()
     report = directory / "cycles.jsonl"
     config = live.write_config(directory, url, (
         f"[evaluator]\nworkers = 2\nevaluation_interval = 1\ncycle_report_file = {report}\n"

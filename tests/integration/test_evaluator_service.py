@@ -58,7 +58,7 @@ def test_evaluator_process(tmp_path: pathlib.Path) -> None:
         process.send_signal(signal.SIGTERM)
         code = process.wait(timeout=30)
         storage.dispose()
-        services.storage.dispose()  # type: ignore[attr-defined]
+        services.storage.dispose()
     assert code == 0
     # One JSON line per cycle; the first cycle judged the alarm and moved it.
     records = [json.loads(line) for line in cycles.read_text().splitlines()]
@@ -96,4 +96,4 @@ def test_breach_reaches_the_alarm_between_cycles(tmp_path: pathlib.Path) -> None
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=30)
         storage.dispose()
-        services.storage.dispose()  # type: ignore[attr-defined]
+        services.storage.dispose()

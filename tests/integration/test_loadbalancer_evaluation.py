@@ -36,7 +36,7 @@ def api(octavia: octavia_peer.Octavia) -> Iterator[tuple[webtest.TestApp, Servic
     with databases.database("sqlite") as url:
         test_app, services = make_api(url, {("octavia", "endpoint"): octavia.url})
         yield test_app, services
-        services.storage.dispose()  # type: ignore[attr-defined]
+        services.storage.dispose()
 
 
 def create(app: webtest.TestApp, pool_id: str, status: int = 201, **extra: Any) -> Any:

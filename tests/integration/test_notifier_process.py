@@ -159,7 +159,7 @@ def test_two_notifiers_share_without_double_delivery(tmp_path: pathlib.Path,
                 assert poll(lambda: statuses(storage, alarm.alarm_id) == {"delivered": 300})
             keys = collections.Counter(r.headers["Idempotency-Key"]
                                        for r in receiver.received)
-        storage.dispose()  # type: ignore[attr-defined]
+        storage.dispose()
     assert len(keys) == 300 and set(keys.values()) == {1}
 
 

@@ -52,7 +52,7 @@ def test_trust_action_posts_with_a_trust_scoped_token(keystone: str) -> None:
         assert token["OS-TRUST:trust"]["id"] == ids["trust_id"]
         assert token["user"]["id"] == ids["service_user"]
         assert token["project"]["id"] == ids["project"]
-        storage.dispose()  # type: ignore[attr-defined]
+        storage.dispose()
 
 
 def test_unknown_trust_fails_with_keystones_reason(keystone: str) -> None:
@@ -70,4 +70,4 @@ def test_unknown_trust_fails_with_keystones_reason(keystone: str) -> None:
         (record,) = storage.outbox.records(alarm.alarm_id)
         assert record.status == "failed"
         assert "trust no-such-trust cannot be redeemed" in record.result
-        storage.dispose()  # type: ignore[attr-defined]
+        storage.dispose()
