@@ -84,11 +84,6 @@ def missed_evaluations(alarm: Alarm, interval_s: float, now: datetime.datetime) 
 MAX_EVALUATION_ERROR = 1000
 
 
-def utcnow() -> datetime.datetime:
-    """Return the current UTC time as a naive datetime, as Aodh stores it."""
-    return datetime.datetime.now(datetime.UTC).replace(tzinfo=None)
-
-
 def naive_utc(moment: datetime.datetime) -> datetime.datetime:
     """``moment`` as a naive UTC datetime (naive ones are taken to be UTC already)."""
     if moment.tzinfo is not None:

@@ -21,6 +21,8 @@ from prometheus_client import multiprocess
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
+from alarmapi import clock
+
 REQUESTS = prometheus_client.Counter(
     "alarmapi_http_requests", "API requests by route, method and status.",
     ["route", "method", "status"])
@@ -94,7 +96,7 @@ class OutboxCollector(Collector):
 
     def collect(self) -> Iterable[GaugeMetricFamily]:
         count, oldest = self.backlog()
-        now = datetime.datetime.now(datetime.UTC).replace(tzinfo=None)
+        now = clock.utcnow()
         yield GaugeMetricFamily("alarmapi_outbox_pending", "Deliveries waiting in the "
                                 "outbox.", value=count)
         yield GaugeMetricFamily("alarmapi_outbox_oldest_pending_age_seconds", "Age of the "

@@ -15,7 +15,7 @@ from typing import Any
 
 import croniter
 
-from alarmapi import errors
+from alarmapi import clock, errors
 
 #: How far back and ahead a cron start must fire at least once (the longest gap
 #: between two firings of a valid expression: a leap day on a weekday is 28 years).
@@ -46,7 +46,7 @@ def _cron(start: str, base: datetime.datetime) -> croniter.croniter:
 def check_start(start: str, now: datetime.datetime | None = None) -> None:
     """Raise InvalidTimeConstraint when ``start`` is not a cron expression, or one
     with no firing within CRON_SEARCH_YEARS before or after ``now`` (``0 0 31 2 *``)."""
-    base = now or datetime.datetime.now(datetime.UTC).replace(tzinfo=None)
+    base = now or clock.utcnow()
     try:
         croniter.croniter(start)
     except Exception as exc:  # croniter raises several unrelated types

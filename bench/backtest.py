@@ -21,7 +21,7 @@ import time
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from alarmapi import history, model  # noqa: E402
+from alarmapi import clock, history, model  # noqa: E402
 from alarmapi.evaluator import backtest  # noqa: E402
 from alarmapi.evaluator.service import Evaluator  # noqa: E402
 from alarmapi.metrics.model import Measurement, Metric  # noqa: E402
@@ -48,7 +48,7 @@ def _fill(storage: SQLConnection, start: datetime.datetime) -> int:
                         95.0 if (i // 60) % 6 == 5 else 20.0 + i % 7)
                     for i in range(MOMENTS + 3)]
     for i in range(0, len(rows), 5000):
-        storage.metrics.ingest(rows[i:i + 5000])
+        storage.metrics.ingest(rows[i:i + 5000], clock.now_ms())
     return len(rows)
 
 
@@ -57,7 +57,7 @@ def run(backend: str, walk: int) -> dict[str, float]:
     with databases.database(backend) as url:
         storage = SQLConnection(url)
         storage.upgrade()
-        end = model.utcnow().replace(second=0, microsecond=0)
+        end = clock.utcnow().replace(second=0, microsecond=0)
         start = end - datetime.timedelta(seconds=STEP_S * (MOMENTS - 1))
         _fill(storage, start)
         alarm = _alarm(end)

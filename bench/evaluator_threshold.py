@@ -22,7 +22,7 @@ import time
 import uuid
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
-from alarmapi import history, model  # noqa: E402
+from alarmapi import clock, history, model  # noqa: E402
 from alarmapi.evaluator.service import Evaluator  # noqa: E402
 from alarmapi.metrics.model import Measurement, Metric  # noqa: E402
 from alarmapi.storage.sql import SQLConnection  # noqa: E402
@@ -32,7 +32,7 @@ BIN = pathlib.Path(sys.executable).parent
 
 
 def make_alarm(n: int, projects: int) -> model.Alarm:
-    now = model.utcnow()
+    now = clock.utcnow()
     rule = {"meter_name": "cpu", "threshold": 50.0, "comparison_operator": "gt",
             "statistic": "avg", "period": 60, "evaluation_periods": 3, "exclude_outliers": False,
             "query": [{"field": "host", "op": "eq", "type": "", "value": f"h{n}"}]}
@@ -53,7 +53,7 @@ def populate(storage: SQLConnection, count: int) -> list[model.Alarm]:
                          now_ms - k * 60_000 - 1000, 70.0 if n % 2 else 20.0)
              for n, a in enumerate(alarms) for k in range(3)]
     for start in range(0, len(batch), 5000):
-        storage.metrics.ingest(batch[start:start + 5000])
+        storage.metrics.ingest(batch[start:start + 5000], clock.now_ms())
     return alarms
 
 
@@ -78,7 +78,7 @@ def breach_to_state(url: str, directory: pathlib.Path, interval: int, tries: int
                 timestamp=alarm.timestamp))
             metric = Metric("p0", "cpu", {"host": f"h{1_000_000 + offset + n}"})
             start = time.monotonic()
-            storage.metrics.ingest([Measurement(metric, int(time.time() * 1000), 99.0)])
+            storage.metrics.ingest([Measurement(metric, clock.now_ms(), 99.0)], clock.now_ms())
             deadline = start + 30
             while time.monotonic() < deadline:
                 current = storage.get_alarm(alarm.alarm_id)

@@ -26,7 +26,7 @@ import requests
 import sqlalchemy as sa
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
-from alarmapi import model  # noqa: E402
+from alarmapi import clock, model  # noqa: E402
 from alarmapi.storage.models import delivery_table  # noqa: E402
 from alarmapi.storage.sql import SQLConnection, outbox  # noqa: E402
 from bench.api_vs_aodh import fresh_database  # noqa: E402
@@ -37,7 +37,7 @@ HERE = pathlib.Path(__file__).resolve().parent
 
 
 def notifications(count: int, receiver: str) -> list[model.Notification]:
-    now = model.utcnow()
+    now = clock.utcnow()
     return [model.Notification(str(uuid.uuid4()), "bench", f"alarm-{i}", "low", "ok",
                                "alarm", "Transition to alarm due to 3 samples outside "
                                "threshold, most recent: 97.0",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from alarmapi import model
+from alarmapi import clock, model
 from alarmapi.storage.base import Connection
 
 #: log:// and test:// actions are for admins (as in Aodh).
@@ -25,7 +25,7 @@ def create_alarm(api: Any, storage: Connection, actions: list[str]) -> model.Ala
 
 def transition(storage: Connection, alarm: model.Alarm, state: str) -> model.Alarm:
     """Move the alarm to ``state`` as the evaluator does, with its notification."""
-    when = model.utcnow()
+    when = clock.utcnow()
     notification = model.Notification(
         alarm.alarm_id, alarm.project_id, alarm.name, alarm.severity, alarm.state, state,
         f"Transition to {state} due to 1 samples outside threshold", {"type": "threshold"},

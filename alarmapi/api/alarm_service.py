@@ -10,7 +10,7 @@ import random
 import time
 from collections.abc import Callable
 
-from alarmapi import errors, history, model
+from alarmapi import clock, errors, history, model
 from alarmapi.api.identity import Caller
 from alarmapi.storage import Connection
 from alarmapi.storage.base import AlarmLimits
@@ -107,7 +107,7 @@ def set_state(
     storage: Connection, alarm: model.Alarm, state: str, caller: Caller
 ) -> model.Alarm:
     """Set the state by hand; always recorded, even when it does not change."""
-    now = model.utcnow()
+    now = clock.utcnow()
     reason = model.MANUAL_STATE_REASON
     record = _manual_transition(alarm, state, caller, now)
     updated = storage.set_state(alarm.alarm_id, state, reason, now, record)

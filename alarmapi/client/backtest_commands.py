@@ -8,6 +8,7 @@ import datetime
 import json
 from typing import Any
 
+from alarmapi import clock
 from alarmapi.client import exc
 from alarmapi.client import formatting as fmt
 from alarmapi.client.client import V2Client
@@ -21,7 +22,7 @@ def _since(text: str) -> str:
     """An ISO 8601 time, or a duration back from now: 90m, 6h, 2d."""
     units = {"m": "minutes", "h": "hours", "d": "days"}
     if text[-1:] in units and text[:-1].isdigit():
-        now = datetime.datetime.now(datetime.UTC).replace(microsecond=0, tzinfo=None)
+        now = clock.utcnow().replace(microsecond=0)
         return (now - datetime.timedelta(**{units[text[-1]]: int(text[:-1])})).isoformat()
     return text
 

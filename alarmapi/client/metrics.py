@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
+from alarmapi import clock
 from alarmapi.client.base import Manager, dimensions_text
 
 
@@ -22,7 +22,7 @@ class MetricsManager(Manager):
         if jsonbody is None:
             if name is None or value is None:
                 raise TypeError("name and value are required without jsonbody")
-            stamp = time.time() if timestamp is None else timestamp
+            stamp = clock.epoch_s() if timestamp is None else timestamp
             jsonbody = {"name": name, "dimensions": dimensions or {}, "value": value,
                         "timestamp": int(stamp * 1000) if stamp < 1e11 else int(stamp)}
             if value_meta:

@@ -7,6 +7,7 @@ import sys
 
 from oslo_config import cfg
 
+from alarmapi import clock
 from alarmapi import conf as alarmapi_conf
 from alarmapi.storage import get_connection
 
@@ -28,7 +29,7 @@ def main(argv: list[str] | None = None) -> int:
     connection.upgrade()
     if conf.import_aodh:
         try:
-            report = import_aodh(conf.import_aodh, connection.engine)  # type: ignore[attr-defined]
+            report = import_aodh(conf.import_aodh, connection.engine, clock.utcnow())  # type: ignore[attr-defined]
         except AodhImportError as exc:
             print(f"alarmapi-dbsync: {exc}; nothing was imported", file=sys.stderr)
             return 1

@@ -16,8 +16,8 @@ from typing import Any
 
 from oslo_log import log
 
+from alarmapi import clock, self_metrics
 from alarmapi import conf as alarmapi_conf
-from alarmapi import self_metrics
 from alarmapi.cmd import daemon, supervisor
 from alarmapi.evaluator import sources
 from alarmapi.evaluator.partition import Everything, HashRing, Partition
@@ -35,7 +35,7 @@ class SignalPoller:
 
     def __init__(self, evaluator: Evaluator) -> None:
         self.evaluator = evaluator
-        self.since_ms = int(time.time() * 1000)
+        self.since_ms = clock.now_ms()
         self.last = time.monotonic()
 
     def poll(self) -> None:
@@ -57,9 +57,9 @@ def timed_cycle(evaluator: Evaluator, between_batches: Callable[[], None],
                 report_file: str | None) -> dict[str, object]:
     """Run one cycle; log its wall and CPU time and, when ``[evaluator]
     cycle_report_file`` is set, append its record there as one JSON line."""
-    start, clock, cpu = time.time(), time.monotonic(), time.process_time()
+    start, began, cpu = clock.epoch_s(), time.monotonic(), time.process_time()
     report = evaluator.run_cycle(between_batches=between_batches)
-    wall = time.monotonic() - clock
+    wall = time.monotonic() - began
     self_metrics.count_evaluations(report)
     self_metrics.CYCLE.observe(wall)
     record: dict[str, object] = {

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import datetime
 import sys
-import time
 
 from oslo_log import log
 
+from alarmapi import clock
 from alarmapi import conf as alarmapi_conf
-from alarmapi.model import utcnow
+from alarmapi.clock import utcnow
 from alarmapi.storage.sql import SQLConnection, expiry
 
 LOG = log.getLogger(__name__)
@@ -25,7 +25,7 @@ def main(argv: list[str] | None = None) -> int:
     conf = alarmapi_conf.for_command(argv)
     storage = SQLConnection(conf.database.connection)
     try:
-        cutoff_ms = int((time.time() - conf.metrics.retention_days * 86400) * 1000)
+        cutoff_ms = clock.now_ms() - conf.metrics.retention_days * 86_400_000
         measurements = expiry.expire_measurements(storage.engine, cutoff_ms)
         history = 0
         ttl = conf.database.alarm_history_time_to_live

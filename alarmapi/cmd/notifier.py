@@ -16,8 +16,8 @@ from oslo_log import log
 import alarmapi
 from alarmapi import conf as alarmapi_conf
 from alarmapi import destinations, self_metrics
+from alarmapi.clock import utcnow
 from alarmapi.cmd import daemon, supervisor
-from alarmapi.model import utcnow
 from alarmapi.notifier.dispatch import Dispatcher, load_notifiers
 from alarmapi.notifier.http_client import HTTPClient, TLSOptions
 from alarmapi.notifier.service import NotifierService
@@ -43,7 +43,7 @@ def build_service(conf: Any, storage: Connection | None = None,
     """A notifier with every installed plugin, on ``storage`` (default: the configured
     database)."""
     storage = storage or get_connection(conf.database.connection)
-    notifiers = load_notifiers(conf, build_http_client(conf))
+    notifiers = load_notifiers(conf, build_http_client(conf), clock)
     return NotifierService(conf, storage.outbox,
                            Dispatcher(conf, notifiers, storage.methods.get_many,
                                       find_silences=storage.silences.active), clock)

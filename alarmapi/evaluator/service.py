@@ -15,7 +15,15 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from alarmapi import model, rule_shapes, rule_types, silences, stored_alarm, time_constraints
+from alarmapi import (
+    clock,
+    model,
+    rule_shapes,
+    rule_types,
+    silences,
+    stored_alarm,
+    time_constraints,
+)
 from alarmapi.evaluator import composite
 from alarmapi.evaluator.changes import state_change
 from alarmapi.evaluator.event_timeouts import EventTimeoutSource
@@ -53,7 +61,7 @@ class Evaluator:
     """Evaluates the alarms of the types it knows; one cycle per call of run_cycle."""
 
     def __init__(self, storage: Connection, *, clock: Callable[[], datetime.datetime] =
-                 model.utcnow, ingestion_lag_s: int = 0, batch_size: int = 500,
+                 clock.utcnow, ingestion_lag_s: int = 0, batch_size: int = 500,
                  sources: Iterable[Source] = (),
                  partition: Partition | None = None) -> None:
         """``sources``: the data sources besides the built-in ones (the metric store,

@@ -10,7 +10,7 @@ import logging
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from alarmapi import errors, model, rule_types, stored_alarm, time_constraints
+from alarmapi import clock, errors, model, rule_types, stored_alarm, time_constraints
 from alarmapi.evaluator import changes
 from alarmapi.evaluator.outcome import Transition
 from alarmapi.events import Event, EventShape, InvalidEvent, events_of, reason_data
@@ -146,7 +146,7 @@ class EventHandler:
     """Handles the payloads of received notifications."""
 
     def __init__(self, storage: Connection,
-                 clock: Callable[[], Any] = model.utcnow) -> None:
+                 clock: Callable[[], Any] = clock.utcnow) -> None:
         self.storage = storage
         self.clock = clock
         #: The event alarms last read, by project and id.

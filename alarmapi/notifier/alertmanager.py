@@ -14,7 +14,6 @@ import json
 import urllib.parse
 from typing import Any
 
-from alarmapi import model
 from alarmapi.deliveries import Delivery
 from alarmapi.model import State
 from alarmapi.notifier.base import Notifier, Outcome
@@ -74,7 +73,7 @@ class AlertmanagerNotifier(Notifier):
             url = endpoint(action)
         except ValueError as exc:
             return Outcome.failed(f"not an Alertmanager address: {exc}")
-        body = json.dumps([alert(delivery, model.utcnow(), opts.alertmanager_resend_interval,
+        body = json.dumps([alert(delivery, self.clock(), opts.alertmanager_resend_interval,
                                  opts.alertmanager_generator_url)]).encode()
         try:
             response = self.http.post(url, body, delivery_headers(delivery))

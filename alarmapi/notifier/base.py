@@ -10,6 +10,7 @@ from typing import Any
 
 from oslo_config import cfg
 
+from alarmapi.clock import Clock, utcnow
 from alarmapi.deliveries import Delivery
 from alarmapi.model import Notification
 from alarmapi.notifier.http_client import HTTPClient
@@ -62,6 +63,8 @@ class Notifier(abc.ABC):
     def __init__(self, conf: cfg.ConfigOpts, http: HTTPClient) -> None:
         self.conf = conf
         self.http = http
+        #: The notifier's clock (``load_notifiers`` hands every plugin the service's).
+        self.clock: Clock = utcnow
 
     @abc.abstractmethod
     def notify(self, action: urllib.parse.SplitResult, delivery: Delivery) -> Outcome:

@@ -15,6 +15,7 @@ from stevedore import extension
 
 from alarmapi import notification_methods as methods
 from alarmapi import silences, trusts
+from alarmapi.clock import Clock, utcnow
 from alarmapi.deliveries import Delivery, DeliveryStatus, DeliveryUpdate
 from alarmapi.model import State, is_alert_action
 from alarmapi.notification_methods import MethodType, NotificationMethod
@@ -56,11 +57,16 @@ class Route:
             return Outcome.retry(f"internal error: {type(exc).__name__}: {exc}")
 
 
-def load_notifiers(conf: cfg.ConfigOpts, http: HTTPClient) -> dict[str, Notifier]:
-    """The plugins of the ``alarmapi.notifier`` entry points, by URL scheme."""
+def load_notifiers(conf: cfg.ConfigOpts, http: HTTPClient, clock: Clock = utcnow
+                   ) -> dict[str, Notifier]:
+    """The plugins of the ``alarmapi.notifier`` entry points, by URL scheme, each
+    reading time from ``clock``."""
     manager: extension.ExtensionManager[Notifier] = extension.ExtensionManager(
         NAMESPACE, invoke_on_load=True, invoke_args=(conf, http))
-    return {ext.name: ext.obj for ext in manager if ext.obj is not None}
+    plugins = {ext.name: ext.obj for ext in manager if ext.obj is not None}
+    for plugin in plugins.values():
+        plugin.clock = clock
+    return plugins
 
 
 def method_action(method: NotificationMethod) -> str:

@@ -18,7 +18,7 @@ from collections.abc import Callable
 
 from oslo_config import cfg
 
-from alarmapi import model, self_metrics
+from alarmapi import clock, self_metrics
 from alarmapi.deliveries import DeliveryStatus, DeliveryUpdate
 from alarmapi.notifier.dispatch import Dispatcher, Route
 from alarmapi.storage.base import Outbox
@@ -45,7 +45,7 @@ class NotifierService:
     """One notifier process's work loop."""
 
     def __init__(self, conf: cfg.ConfigOpts, outbox: Outbox, dispatcher: Dispatcher,
-                 clock: Callable[[], datetime.datetime] = model.utcnow) -> None:
+                 clock: Callable[[], datetime.datetime] = clock.utcnow) -> None:
         self.conf = conf
         self.outbox = outbox
         self.dispatcher = dispatcher

@@ -113,7 +113,7 @@ class InvalidQuery(ValueError):
 class MetricStore(Protocol):
     """The built-in metric store (see alarmapi.storage.sql.metrics for the semantics)."""
 
-    def ingest(self, measurements: list[Measurement]) -> int: ...
+    def ingest(self, measurements: list[Measurement], received_ms: int) -> int: ...
 
     def find_metrics(self, query: MetricQuery, start_ms: int | None = None,
                      end_ms: int | None = None, offset: str | None = None,

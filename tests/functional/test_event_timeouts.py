@@ -10,7 +10,7 @@ from typing import Any
 
 import webtest
 
-from alarmapi import model
+from alarmapi import clock
 from alarmapi.api.context import Services
 from alarmapi.evaluator.service import Evaluator
 from alarmapi.listener.service import EventHandler, ListenerReport
@@ -37,7 +37,7 @@ def test_heartbeats_and_their_timeout(api_services: tuple[webtest.TestApp, Servi
     created = create(api, timeout=60)
     assert created["event_rule"]["timeout"] == 60
     alarm_id = created["alarm_id"]
-    start = model.utcnow()
+    start = clock.utcnow()
 
     def cycle(after_s: float) -> None:
         Evaluator(services.storage,
@@ -64,7 +64,7 @@ def test_reset_after_and_a_get_then_put(api_services: tuple[webtest.TestApp, Ser
     for key in ("timestamp", "state_timestamp", "evaluate_timestamp"):
         shown.pop(key)
     api.put_json(f"/v2/alarms/{alarm_id}", shown, headers=USER_A, status=200)
-    start = model.utcnow()
+    start = clock.utcnow()
     EventHandler(services.storage, clock=lambda: start).handle([event()], ListenerReport())
     assert state(api, alarm_id) == "alarm"                   # Aodh's behaviour
     Evaluator(services.storage,
@@ -81,7 +81,7 @@ def test_aodhs_event_alarms_are_left_alone_by_the_evaluator(
     alarm_id = create(api)["alarm_id"]
     assert "timeout" not in api.get(f"/v2/alarms/{alarm_id}", headers=USER_A).json[
         "event_rule"]
-    report = Evaluator(services.storage, clock=lambda: model.utcnow() + datetime.timedelta(
+    report = Evaluator(services.storage, clock=lambda: clock.utcnow() + datetime.timedelta(
         days=30)).run_cycle()
     assert (report.transitions, report.source_errors) == (0, 0)
     assert state(api, alarm_id) == "insufficient data"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 
-from alarmapi import history, model
+from alarmapi import clock, history, model
 from alarmapi.metrics.model import Measurement, Metric
 from alarmapi.storage.base import HistoryFilter
 from alarmapi.storage.sql import SQLConnection, expiry
@@ -15,7 +15,7 @@ T0 = 1_700_000_000_000
 
 def test_measurements_expire_in_batches(storage: SQLConnection) -> None:
     metric = Metric("t", "m", {})
-    storage.metrics.ingest([Measurement(metric, T0 + i, float(i)) for i in range(250)])
+    storage.metrics.ingest([Measurement(metric, T0 + i, float(i)) for i in range(250)], T0)
     assert expiry.expire_measurements(storage.engine, T0 + 200, batch=30) == 200
     left = storage.metrics.measurements([metric.id], 0, None)
     assert [ts - T0 for _, ts, _, _ in left] == list(range(200, 250))
@@ -47,7 +47,7 @@ def test_expirer_command(tmp_path: object) -> None:
     storage.upgrade()
     metric = Metric("t", "m", {})
     storage.metrics.ingest([Measurement(metric, 1_000_000_000_000, 1.0),
-                            Measurement(metric, 4_000_000_000_000, 2.0)])
+                            Measurement(metric, 4_000_000_000_000, 2.0)], 0)
     import datetime
 
     from alarmapi import model
@@ -55,7 +55,7 @@ def test_expirer_command(tmp_path: object) -> None:
 
     with storage.engine.begin() as conn:
         for days in (40, 1):  # the default keeps finished notifications 30 days
-            when = model.utcnow() - datetime.timedelta(days=days)
+            when = clock.utcnow() - datetime.timedelta(days=days)
             outbox.enqueue(conn, model.Notification("a", "p", "n", "low", "ok", "alarm",
                                                     "r", {}, [], when))
     storage.dispose()

@@ -34,8 +34,8 @@ def points(storage: SQLConnection) -> dict[str, list[tuple[int, float]]]:
             value = round(rng.uniform(0, 100), 3)
             posted.setdefault(metric.id, []).append((ts, value))
             batch.append(Measurement(metric, ts, value, {"k": "v"} if value > 90 else None))
-    storage.metrics.ingest(batch[:70])
-    storage.metrics.ingest(batch[70:])
+    storage.metrics.ingest(batch[:70], T0)
+    storage.metrics.ingest(batch[70:], T0)
     return posted
 
 
@@ -105,7 +105,7 @@ def test_measurements_in_order_and_paged(storage: SQLConnection, points: dict) -
 
 def test_identity_is_stored_once(storage: SQLConnection, points: dict) -> None:
     fresh = SQLConnection(storage.url)  # another process knows no metric yet
-    fresh.metrics.ingest([Measurement(CPU_A, T0 + 400_000, 1.0)])
+    fresh.metrics.ingest([Measurement(CPU_A, T0 + 400_000, 1.0)], T0)
     fresh.dispose()
     assert len(storage.metrics.find_metrics(MetricQuery("t1", "cpu"))) == 2
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from alarmapi import model
+from alarmapi import clock, model
 from alarmapi.cmd.notifier import build_service
 from alarmapi.deliveries import DeliveryStatus, DeliveryUpdate
 from alarmapi.notifier.service import NotifierService
@@ -50,7 +50,7 @@ class Rig:
         self.api, self.services = make_api(storage.url, overrides)
         self.storage = storage
         self.conf = self.services.conf
-        self.now = model.utcnow()
+        self.now = clock.utcnow()
         self.service = self.notifier()
 
     def notifier(self) -> NotifierService:
@@ -308,7 +308,7 @@ def test_purge_keeps_what_is_still_pending(storage: SQLConnection) -> None:
     done = rig.transition(rig.alarm(["log://"]), "alarm")
     rig.service.run_once()
     waiting = rig.transition(rig.alarm(["http://127.0.0.1:9/never"]), "alarm")
-    assert storage.outbox.purge(model.utcnow() + datetime.timedelta(seconds=1)) == 1
+    assert storage.outbox.purge(clock.utcnow() + datetime.timedelta(seconds=1)) == 1
     assert rig.deliveries(done) == [] and len(rig.deliveries(waiting)) == 1
 
 

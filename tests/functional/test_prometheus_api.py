@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 import webtest
 
+from alarmapi import clock
 from alarmapi.api.context import Services
 from tests.conftest import ADMIN, USER_A, USER_B
 
@@ -111,7 +112,7 @@ def test_a_broken_stored_rule_fails_alone_beside_good_ones(
     api, services = api_services
     good = api.post_json("/v2/alarms", body("up"), headers=USER_A, status=201).json
     other = api.post_json("/v2/alarms", body("up"), headers=USER_B, status=201).json
-    now = model.utcnow()
+    now = clock.utcnow()
     broken = model.Alarm(alarm_id="broken-prom", name="b", type="prometheus",
                          rule={"threshold": "high"}, project_id="proj-a", user_id="user-a",
                          description="", timestamp=now, state_timestamp=now)

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import webtest
 
-from alarmapi import model
+from alarmapi import clock
 from alarmapi.evaluator.service import Evaluator
 from alarmapi.storage.sql import SQLConnection
 from tests.conftest import ADMIN, USER_A, USER_B, make_api
@@ -21,7 +21,7 @@ BASE = "/v2/silences"
 
 
 def _later(minutes: int) -> str:
-    return (model.utcnow() + datetime.timedelta(minutes=minutes)).isoformat()
+    return (clock.utcnow() + datetime.timedelta(minutes=minutes)).isoformat()
 
 
 @pytest.fixture
@@ -153,7 +153,7 @@ def test_a_broken_stored_silence_holds_nothing_and_stops_nothing(
         rig = Rig(storage)
         held = rig.alarm([receiver.url + "/held"])
         free = rig.alarm([receiver.url + "/free"])
-        now = model.utcnow() - datetime.timedelta(hours=1)
+        now = clock.utcnow() - datetime.timedelta(hours=1)
         broken = [[{"field": "name", "op": "=~", "value": "("}], ["not-an-object"], None]
         with storage.engine.begin() as conn:
             for i, matchers in enumerate(broken):
@@ -169,7 +169,7 @@ def test_a_broken_stored_silence_holds_nothing_and_stops_nothing(
         assert rig.service.run_once() == 2
         assert [r.path for r in receiver.wait_for(1)] == ["/free"]
         assert {r.status for r in rig.deliveries(held)} == {"silenced", "pending"}
-        assert Evaluator(storage, clock=model.utcnow).run_cycle().failed == 0
+        assert Evaluator(storage, clock=clock.utcnow).run_cycle().failed == 0
         assert [s["id"] for s in rig.api.get(BASE, headers=user).json
                 if not s["id"].startswith("broken")]
 
@@ -208,7 +208,7 @@ def _to_ok_by_heartbeats(api: webtest.TestApp, storage: SQLConnection, alarm_id:
 
 
 def _to_ok_by_quiet(api: webtest.TestApp, storage: SQLConnection, alarm_id: str) -> None:
-    later = model.utcnow() + datetime.timedelta(minutes=2)
+    later = clock.utcnow() + datetime.timedelta(minutes=2)
     assert Evaluator(storage, clock=lambda: later).run_cycle().transitions >= 1
 
 
@@ -244,7 +244,7 @@ def test_every_path_back_to_ok_ends_the_alarms_acknowledgements(
                           headers=USER_P1).json["alarm_id"]
     for made in (alarm_id, other):
         api.put_json(f"/v2/alarms/{made}/state", "alarm", headers=USER_P1)
-    before = (model.utcnow() - datetime.timedelta(hours=1)).isoformat()
+    before = (clock.utcnow() - datetime.timedelta(hours=1)).isoformat()
     ack = api.post_json(BASE, {"alarm_id": alarm_id, "starts_at": before},
                         headers=USER_P1).json
     resolving = api.post_json(BASE, {"matchers": [{"field": "name", "value": "hot"}],

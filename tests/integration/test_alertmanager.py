@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 import requests
 
-from alarmapi import model
+from alarmapi import clock
 from alarmapi.cmd.notifier import build_service
 from alarmapi.evaluator.service import Evaluator
 from tests import databases
@@ -103,7 +103,7 @@ def test_alarms_become_grouped_inhibited_silenced_and_resolved_alerts(
     _alarm(api, "db-hot", "db", "moderate", f"notification-method:{method}")
     _alarm(api, "outage", "core", "critical", action)
     disk = _alarm(api, "disk-full", "disk", "low", action)
-    now = model.utcnow() + datetime.timedelta(seconds=1)
+    now = clock.utcnow() + datetime.timedelta(seconds=1)
     for host in ("web", "db", "core", "disk"):
         _post_cpu(api, host, 99, now)
     assert Evaluator(storage, clock=lambda: now).run_cycle().transitions == 4

@@ -43,7 +43,8 @@ def test_evaluator_process(tmp_path: pathlib.Path) -> None:
     api, services = make_api(url)
     alarm_id = hot_alarm(api)
     now_ms = int(time.time() * 1000)
-    services.storage.metrics.ingest([Measurement(Metric("p", "temp", {}), now_ms - 5000, 80.0)])
+    services.storage.metrics.ingest([Measurement(Metric("p", "temp", {}), now_ms - 5000, 80.0)],
+                                    now_ms)
     config = tmp_path / "alarmapi.conf"
     cycles = tmp_path / "cycles.jsonl"
     config.write_text(f"[database]\nconnection = {url}\n[evaluator]\nevaluation_interval = 1\n"

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 import webtest
 
-from alarmapi import history, model
+from alarmapi import clock, history, model
 from alarmapi.api.context import Services
 from alarmapi.evaluator.loadbalancer import LoadBalancerSource
 from alarmapi.evaluator.service import Evaluator
@@ -114,8 +114,8 @@ def test_another_projects_pool_is_refused_and_never_read(
     legacy = model.Alarm(
         alarm_id="legacy-lb", name="old", type="loadbalancer_member_health",
         rule={"pool_id": foreign, "stack_id": "s", "autoscaling_group_id": "g"},
-        project_id="proj-a", user_id="ua", description="", timestamp=model.utcnow(),
-        state_timestamp=model.utcnow(), state="ok")
+        project_id="proj-a", user_id="ua", description="", timestamp=clock.utcnow(),
+        state_timestamp=clock.utcnow(), state="ok")
     services.storage.create_alarm(legacy, history.record(
         legacy, model.ChangeType.CREATION, history.alarm_detail(legacy), user_id="ua",
         project_id="proj-a", timestamp=legacy.timestamp))

@@ -8,7 +8,7 @@ from typing import Any
 import wsme
 from wsme import types as wtypes
 
-from alarmapi import model, trusts
+from alarmapi import clock, model, trusts
 from alarmapi.api.v2 import wsbase
 from alarmapi.api.v2.rules import composite
 from alarmapi.api.v2.rules.registry import rule_classes
@@ -114,7 +114,7 @@ def accounting(alarm: model.Alarm, interval_s: float | None) -> dict[str, Any]:
     shown: dict[str, Any] = {}
     if alarm.last_evaluated_at is not None:
         shown["last_evaluated"] = _iso(alarm.last_evaluated_at)
-    missed = (model.missed_evaluations(alarm, interval_s, model.utcnow())
+    missed = (model.missed_evaluations(alarm, interval_s, clock.utcnow())
               if interval_s else None)
     if missed is not None and (missed > 0 or alarm.last_evaluated_at is not None):
         shown["missed_evaluations"] = missed

@@ -9,7 +9,7 @@ import pecan
 from pecan import rest
 from wsme import types as wtypes
 
-from alarmapi import errors, model
+from alarmapi import clock, errors, model
 from alarmapi.api import alarm_service
 from alarmapi.api.context import RequestContext
 from alarmapi.api.trust_actions import TrustBinding
@@ -84,7 +84,7 @@ class AlarmController(rest.RestController):
             old = self._alarm(ctx, "change_alarm")
             alarm_service.check_if_match(if_match, old)
             new = alarm_checks.build_alarm(
-                data, ctx.rule_context(), now=model.utcnow(),
+                data, ctx.rule_context(), now=clock.utcnow(),
                 max_actions=ctx.services.conf.api.alarm_max_actions, existing=old,
             )
             binding.attach(new, old)
@@ -178,7 +178,7 @@ class AlarmsController(rest.RestController):
         ctx = _ctx()
         ctx.enforce("create_alarm")
         alarm = alarm_checks.build_alarm(
-            data, ctx.rule_context(), now=model.utcnow(),
+            data, ctx.rule_context(), now=clock.utcnow(),
             max_actions=ctx.services.conf.api.alarm_max_actions,
         )
         binding = TrustBinding(ctx)

@@ -13,7 +13,7 @@ import wsme
 from pecan import rest
 from wsme import types as wtypes
 
-from alarmapi import model
+from alarmapi import clock, model
 from alarmapi.api.context import RequestContext
 from alarmapi.api.v2 import alarm_checks, alarm_type
 from alarmapi.api.v2.expose import wsexpose
@@ -147,6 +147,6 @@ class UnsavedBacktestController(rest.RestController):
         """The transitions the body's alarm would have made."""
         ctx: RequestContext = pecan.request.ctx
         ctx.enforce("backtest_alarm")
-        alarm = alarm_checks.build_alarm(data.alarm, ctx.rule_context(), now=model.utcnow(),
+        alarm = alarm_checks.build_alarm(data.alarm, ctx.rule_context(), now=clock.utcnow(),
                                          max_actions=ctx.services.conf.api.alarm_max_actions)
         return run(ctx, alarm, data, None)

@@ -16,7 +16,7 @@ import wsme
 from pecan import rest
 from wsme import types as wtypes
 
-from alarmapi import errors, model, silences
+from alarmapi import clock, errors, model, silences
 from alarmapi.api.context import RequestContext
 from alarmapi.api.v2.expose import wsexpose
 from alarmapi.api.v2.simple_query import check_limit
@@ -147,7 +147,7 @@ class SilenceController(rest.RestController):
         """The silence."""
         ctx = _ctx()
         ctx.enforce("silences:get")
-        return render(self._silence(ctx), model.utcnow())
+        return render(self._silence(ctx), clock.utcnow())
 
     @wsexpose(None, status_code=204)
     def delete(self) -> None:
@@ -155,7 +155,7 @@ class SilenceController(rest.RestController):
         ctx = _ctx()
         ctx.enforce("silences:delete")
         self._silence(ctx)
-        ctx.storage.silences.expire(self._id, ctx.caller.scope, model.utcnow())
+        ctx.storage.silences.expire(self._id, ctx.caller.scope, clock.utcnow())
 
 
 class SilencesController(rest.RestController):
@@ -170,7 +170,7 @@ class SilencesController(rest.RestController):
         """Create a silence of the caller's project."""
         ctx = _ctx()
         ctx.enforce("silences:create")
-        now = model.utcnow()
+        now = clock.utcnow()
         silence = ctx.storage.silences.create(build(data, ctx, now))
         pecan.response.headers["Location"] = \
             f"{pecan.request.path_url.rstrip('/')}/{silence.id}"
@@ -182,7 +182,7 @@ class SilencesController(rest.RestController):
         ones too with ``expired=true``."""
         ctx = _ctx()
         ctx.enforce("silences:get")
-        now = model.utcnow()
+        now = clock.utcnow()
         found = ctx.storage.silences.find(ctx.caller.scope, now, bool(expired),
                                           check_limit(limit) or DEFAULT_LIMIT)
         return [render(s, now) for s in found]

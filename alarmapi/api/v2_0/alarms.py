@@ -14,7 +14,7 @@ import webob
 import wsme
 from wsme.rest import json as wjson
 
-from alarmapi import model, rule_types
+from alarmapi import clock, model, rule_types
 from alarmapi.api import alarm_service
 from alarmapi.api.context import RequestContext
 from alarmapi.api.v2 import alarm_checks, alarm_type
@@ -126,7 +126,7 @@ def _checked(ctx: RequestContext, body: dict[str, Any], existing: model.Alarm | 
     except wsme.exc.ClientSideError as exc:
         raise MetricsError(str(exc.faultstring)) from exc
     alarm = alarm_checks.build_alarm(
-        data, ctx.rule_context(), now=model.utcnow(),
+        data, ctx.rule_context(), now=clock.utcnow(),
         max_actions=ctx.services.conf.api.alarm_max_actions, existing=existing)
     alarm.actions_enabled = actions_enabled
     alarm.monasca_severity = severity

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-import time
 from typing import Any
 
 import pecan
 
+from alarmapi import clock
 from alarmapi.api.v2_0 import series
 from alarmapi.api.v2_0.base import context, endpoint, integer, legacy, page, tenant
 from alarmapi.metrics import parsing
@@ -211,8 +211,9 @@ class MetricsController:
         window = parsing.TimeWindow(
             ctx.services.conf.metrics.max_future_seconds * 1000,
             ctx.services.conf.metrics.max_age_seconds * 1000)
-        batch = parsing.check_batch(body, tenant, int(time.time() * 1000), window)
-        ctx.storage.metrics.ingest(batch)
+        received_ms = clock.now_ms()
+        batch = parsing.check_batch(body, tenant, received_ms, window)
+        ctx.storage.metrics.ingest(batch, received_ms)
         return None
 
     @endpoint()

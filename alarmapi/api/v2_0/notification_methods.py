@@ -8,7 +8,7 @@ from typing import Any
 import pecan
 import webob
 
-from alarmapi import model
+from alarmapi import clock
 from alarmapi import notification_methods as methods
 from alarmapi.api.v2_0.base import (
     context,
@@ -115,7 +115,7 @@ class NotificationMethodController:
                     "address": existing.address, "period": existing.period, **body}
         name, kind, address, period = _checked(ctx, body)
         updated = NotificationMethod(existing.id, existing.project_id, name, kind, address,
-                                     period, existing.created_at, model.utcnow())
+                                     period, existing.created_at, clock.utcnow())
         try:
             if not ctx.storage.methods.update(updated):
                 raise _missing(self.method_id)
@@ -163,7 +163,7 @@ class NotificationMethodsController:
     @staticmethod
     def _create(ctx: Any) -> Any:
         name, kind, address, period = _checked(ctx, _body())
-        now = model.utcnow()
+        now = clock.utcnow()
         method = NotificationMethod(str(uuid.uuid4()), tenant(ctx), name, kind,
                                     address, period, now, now)
         try:

@@ -115,12 +115,12 @@ def _fits(table: sa.Table, values: dict[str, Any], where: str) -> dict[str, Any]
     return values
 
 
-def alarm_values(row: Any) -> dict[str, Any]:
-    """The alarmapi columns of one row of Aodh's ``alarm`` table."""
+def alarm_values(row: Any, now: datetime.datetime) -> dict[str, Any]:
+    """The alarmapi columns of one row of Aodh's ``alarm`` table (``now`` stands for a
+    missing creation time)."""
     data = row._mapping
     where = f"alarm {data['alarm_id']}"
-    created = _utc(data["timestamp"]) or datetime.datetime.now(datetime.UTC).replace(
-        tzinfo=None)
+    created = _utc(data["timestamp"]) or now
     enabled = data.get("enabled")
     return _fits(alarm_table, {
         "alarm_id": data["alarm_id"], "name": data["name"] or "", "type": data["type"],
@@ -224,7 +224,7 @@ def _copy_quotas(target: sa.Connection, source: sa.Connection, table: sa.Table,
         report.quotas += 1
 
 
-def import_aodh(source_url: str, target: sa.Engine) -> ImportReport:
+def import_aodh(source_url: str, target: sa.Engine, now: datetime.datetime) -> ImportReport:
     """Copy an Aodh database's alarms, history and quotas into ``target`` (whose schema
     is at head) in one transaction; rows already there (same id) are kept as they are.
 
@@ -238,7 +238,8 @@ def import_aodh(source_url: str, target: sa.Engine) -> ImportReport:
         with source_engine.connect() as source, target.begin() as conn:
             tables = _source_tables(source)
             for batch in _batches(source, tables["alarm"], "alarm_id"):
-                added, present = _copy(conn, alarm_table, "alarm_id", map(alarm_values, batch))
+                rows = [alarm_values(row, now) for row in batch]
+                added, present = _copy(conn, alarm_table, "alarm_id", rows)
                 report.alarms += added
                 report.alarms_present += present
             for batch in _batches(source, tables["alarm_history"], "event_id"):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import threading
-import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
@@ -85,8 +84,9 @@ class SQLMetricStore:
             while len(self._known) > self._known_size:
                 self._known.popitem(last=False)
 
-    def ingest(self, measurements: list[Measurement]) -> int:
-        """Store a batch in one transaction: new metric identities, then the values."""
+    def ingest(self, measurements: list[Measurement], received_ms: int) -> int:
+        """Store a batch in one transaction: new metric identities, then the values;
+        their metrics are signalled as updated at ``received_ms``."""
         new = self._unknown(measurements)
 
         def work(conn: sa.Connection) -> int:
@@ -98,7 +98,7 @@ class SQLMetricStore:
                 for mid, m in new.items() for k, v in m.metric.dimensions.items()])
             _insert_measurements(conn, measurements)
             rollups.upsert(conn, rollups.minute_rows(measurements))
-            rollups.signal(conn, measurements, int(time.time() * 1000))
+            rollups.signal(conn, measurements, received_ms)
             return len(measurements)
 
         count = engines.run(self.engine.begin, work)
