@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import json
 import uuid
@@ -37,6 +38,14 @@ def changed_fields(old: Alarm, new: Alarm) -> dict[str, Any]:
         for name in ALARM_FIELDS
         if name not in _UNREPORTED_CHANGES and after[name] != before[name]
     }
+
+
+def silenced(change: AlarmChange, silence_id: str) -> AlarmChange:
+    """The state transition record ``change`` naming the silence that held back its
+    notifications (``silenced_by``)."""
+    detail = json.loads(change.detail)
+    detail["silenced_by"] = silence_id
+    return dataclasses.replace(change, detail=json.dumps(detail))
 
 
 def record(

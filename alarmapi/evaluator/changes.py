@@ -1,5 +1,7 @@
 """A transition as it is written: the alarm's new state, its history record and its
-notification (built in one place, for the evaluator and the event listener)."""
+notification (built in one place, for the evaluator and the event listener). The
+storage's recorder adds, in the same transaction, the silence that holds it back
+(``silenced_by``) and, back to ok, the end of the alarm's acknowledgements."""
 
 from __future__ import annotations
 
@@ -14,8 +16,8 @@ from alarmapi.storage.base import StateChange
 NO_USER = None
 
 
-def state_change(alarm: model.Alarm, transition: Transition, now: datetime.datetime,
-                 silenced_by: str | None = None) -> StateChange:
+def state_change(alarm: model.Alarm, transition: Transition, now: datetime.datetime
+                 ) -> StateChange:
     """The StateChange of one transition at ``now`` (never stamped before the state it
     leaves, which may have been set by hand after the cycle began: so history in time
     order is a chain of states)."""
@@ -26,8 +28,7 @@ def state_change(alarm: model.Alarm, transition: Transition, now: datetime.datet
             dataclasses.replace(alarm, state=transition.current),
             model.ChangeType.STATE_TRANSITION,
             {"state": transition.current, "transition_reason": transition.reason,
-             "previous_state": transition.previous, "reason_data": transition.reason_data,
-             **({"silenced_by": silenced_by} if silenced_by else {})},
+             "previous_state": transition.previous, "reason_data": transition.reason_data},
             user_id=NO_USER, project_id=alarm.project_id, timestamp=now)
     actions = model.actions_for(alarm, transition.current, transition.previous)
     notification = model.Notification(

@@ -48,11 +48,23 @@ class HashRing:
             self.coordinator.create_group(group).get()
         except coordination.GroupAlreadyExist:
             pass
+        self.group = group
         self.partitioner = self.coordinator.join_partitioned_group(group)
 
     def refresh(self) -> None:
-        """Run tooz's membership watchers."""
+        """Run tooz's membership watchers, then bring the ring to the group's members.
+
+        tooz's partitioner reads the members before it watches for joins, so a member
+        that joins in between is never added (two evaluators starting together: one
+        took every alarm, forever); reading the members once per cycle repairs that.
+        """
         self.coordinator.run_watchers()
+        members = set(self.coordinator.get_members(self.group).get())
+        ring = self.partitioner.ring
+        for member in members - set(ring.nodes):
+            ring.add_node(member)
+        for member in set(ring.nodes) - members:
+            ring.remove_node(member)
 
     def owns(self, alarm_id: str) -> bool:
         """Whether the ring gives the alarm to this member."""

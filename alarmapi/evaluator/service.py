@@ -20,7 +20,6 @@ from alarmapi import (
     model,
     rule_shapes,
     rule_types,
-    silences,
     stored_alarm,
     time_constraints,
 )
@@ -165,11 +164,10 @@ class Evaluator:
                 transition = decide(alarm.state, verdict, alarm.repeat_actions)
                 if transition is not None:
                     transitions.append((alarm, transition))
-        silencing = self._silences([a for a, _ in transitions], now)
         changes = []
         for alarm, transition in transitions:
             with self._guard(alarm, report, errors):
-                changes.append(state_change(alarm, transition, now, silencing(alarm)))
+                changes.append(state_change(alarm, transition, now))
         self._persist_all(changes, report)
         self.storage.mark_evaluated([a.alarm_id for a in due], now,
                                     [a.alarm_id for a in skipped])
@@ -237,27 +235,6 @@ class Evaluator:
 
     def _verdict(self, alarm: model.Alarm, now: datetime.datetime) -> Evaluation:
         return judge(self.sources, alarm, now)
-
-    def _silences(self, alarms: list[model.Alarm], now: datetime.datetime
-                  ) -> Callable[[model.Alarm], str | None]:
-        """Which active silence (by id) holds each alarm's notifications back: one read
-        for a batch's transitions, none without transitions."""
-        if not alarms:
-            return lambda alarm: None
-        try:
-            active = self.storage.silences.active(
-                sorted({a.project_id for a in alarms}, key=lambda p: p or ""), now)
-        except Exception:  # the notifier decides again when it delivers
-            LOG.exception("reading the active silences failed")
-            return lambda alarm: None
-
-        def silenced_by(alarm: model.Alarm) -> str | None:
-            fields = silences.alarm_fields(alarm.alarm_id, alarm.name, alarm.severity,
-                                           alarm.type)
-            held = silences.silencing(active.get(alarm.project_id, []), fields, now)
-            return held[0].id if held is not None else None
-
-        return silenced_by
 
 
 def _clipped(error: str) -> str:

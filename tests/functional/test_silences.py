@@ -263,3 +263,31 @@ def test_every_path_back_to_ok_ends_the_alarms_acknowledgements(
 
     assert ends(ack) is not None and ends(resolving) is not None
     assert ends(plain) == plain["ends_at"] and ends(others) is None
+
+
+@pytest.mark.parametrize(("path", "body"), [
+    ("evaluator", THRESHOLD),
+    ("listener", {"type": "event", "event_rule": {"event_type": "beat"}}),
+])
+def test_every_writer_records_the_silence_that_holds_a_transition(
+        storage: SQLConnection, path: str, body: dict[str, Any]) -> None:
+    """The recorder decides ``silenced_by`` in the recording transaction, so the
+    listener's transitions name their silence as the evaluator's do."""
+    import json
+
+    from tests.functional.test_evaluator_cycle import NOW, post_values
+
+    api, _services = make_api(storage.url)
+    alarm_id = api.post_json("/v2/alarms", dict(body, name="hot"), headers=USER_P1
+                             ).json["alarm_id"]
+    held = api.post_json(BASE, {"matchers": [{"field": "name", "value": "hot"}],
+                                "starts_at": (NOW - datetime.timedelta(hours=1)).isoformat(),
+                                "ends_at": _later(600)}, headers=USER_P1).json
+    if path == "evaluator":
+        post_values(api, [95, 96, 97])
+        assert Evaluator(storage, clock=lambda: NOW).run_cycle().transitions == 1
+    else:
+        _heartbeats(storage, 1)
+    (latest, *_) = api.get(f"/v2/alarms/{alarm_id}/history", headers=USER_P1).json
+    detail = json.loads(latest["detail"])
+    assert (detail["state"], detail["silenced_by"]) == ("alarm", held["id"])

@@ -94,6 +94,46 @@ class SQLSilences(engines.Store):
         return found
 
 
+def _candidates(conn: sa.Connection, moments: Sequence[tuple[model.Alarm, datetime.datetime]],
+                *, resolving_only: bool) -> list[Silence]:
+    """The silences of the alarms' projects that may be active at one of the times."""
+    projects = sorted({alarm.project_id for alarm, _ in moments if alarm.project_id})
+    owner: sa.ColumnElement[bool] = _S.project_id.in_(projects) if projects else sa.false()
+    if any(alarm.project_id is None for alarm, _ in moments):
+        owner = sa.or_(owner, _S.project_id.is_(None))
+    earliest, latest = min(w for _, w in moments), max(w for _, w in moments)
+    stmt = sa.select(silence_table).where(
+        owner, _S.starts_at <= latest, sa.or_(_S.ends_at.is_(None), _S.ends_at > earliest))
+    if resolving_only:
+        stmt = stmt.where(_S.expire_on_resolve.is_(True))
+    return _readable(list(conn.execute(stmt)))
+
+
+def _holding(candidates: Sequence[Silence], alarm: model.Alarm, when: datetime.datetime
+             ) -> tuple[Silence, datetime.datetime] | None:
+    fields = silences.alarm_fields(alarm.alarm_id, alarm.name, alarm.severity, alarm.type)
+    mine = [s for s in candidates if s.project_id == alarm.project_id]
+    return silences.silencing(mine, fields, when)
+
+
+def holding(conn: sa.Connection, moves: Sequence[tuple[model.Alarm, str, datetime.datetime]]
+            ) -> dict[str, str]:
+    """Which active silence (by id) holds back the notifications of each alarm moving
+    to a state at a time, by alarm id. A move back to ok is not held by the
+    acknowledgements it ends (the notifier sends that ok)."""
+    if not moves:
+        return {}
+    candidates = _candidates(conn, [(a, w) for a, _, w in moves], resolving_only=False)
+    held = {}
+    for alarm, state, when in moves:
+        usable = [s for s in candidates if not (state == model.State.OK.value
+                                                and s.expire_on_resolve)]
+        found = _holding(usable, alarm, when)
+        if found is not None:
+            held[alarm.alarm_id] = found[0].id
+    return held
+
+
 def end_resolved(conn: sa.Connection, resolved: Sequence[tuple[model.Alarm, datetime.datetime]]
                  ) -> int:
     """End, on ``conn`` (the transaction that records the transitions), the
@@ -102,21 +142,11 @@ def end_resolved(conn: sa.Connection, resolved: Sequence[tuple[model.Alarm, date
     through the storage's transition recorder, so no path back to ok forgets it."""
     if not resolved:
         return 0
-    projects = sorted({alarm.project_id for alarm, _ in resolved if alarm.project_id})
-    latest = max(when for _, when in resolved)
-    owner: sa.ColumnElement[bool] = _S.project_id.in_(projects) if projects else sa.false()
-    if any(alarm.project_id is None for alarm, _ in resolved):
-        owner = sa.or_(owner, _S.project_id.is_(None))
-    rows = list(conn.execute(sa.select(silence_table).where(
-        owner, _S.expire_on_resolve.is_(True), _S.starts_at <= latest,
-        sa.or_(_S.ends_at.is_(None), _S.ends_at > min(when for _, when in resolved)))))
+    candidates = _candidates(conn, resolved, resolving_only=True)
     ended: dict[str, datetime.datetime] = {}
-    for silence in _readable(rows):
-        for alarm, when in resolved:
-            fields = silences.alarm_fields(alarm.alarm_id, alarm.name, alarm.severity,
-                                           alarm.type)
-            if silence.project_id == alarm.project_id and \
-                    silences.silencing([silence], fields, when) is not None:
+    for alarm, when in resolved:
+        for silence in candidates:  # every acknowledgement of it, not only the longest
+            if _holding([silence], alarm, when) is not None:
                 ended[silence.id] = min(when, ended.get(silence.id, when))
     for silence_id, when in ended.items():
         conn.execute(silence_table.update().where(_S.id == silence_id).values(ends_at=when))

@@ -10,6 +10,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from alarmapi import history
 from alarmapi.model import Alarm, AlarmChange, Notification, State
 from alarmapi.storage.base import StateChange
 from alarmapi.storage.models import alarm_table, history_table
@@ -101,12 +102,24 @@ def record(conn: sa.Connection, alarm: Alarm, state: str, reason: str,
     if not moved:
         return False
     if change is not None:
+        change = _stamped(conn, [(alarm, state, when, change)])[0]
         conn.execute(history_table.insert().values(**dataclasses.asdict(change)))
     if notification is not None:
         outbox.enqueue(conn, notification)
     if state == OK:
         silences.end_resolved(conn, [(alarm, when)])
     return True
+
+
+def _stamped(conn: sa.Connection,
+             moves: list[tuple[Alarm, str, datetime.datetime, AlarmChange]]
+             ) -> list[AlarmChange]:
+    """The transition records, each naming the silence that holds its alarm's
+    notifications back (read in the recording transaction: one decision for every
+    writer of transitions)."""
+    held = silences.holding(conn, [(alarm, state, when) for alarm, state, when, _ in moves])
+    return [history.silenced(change, held[alarm.alarm_id]) if alarm.alarm_id in held
+            else change for alarm, _, _, change in moves]
 
 
 _A = alarm_table.c
@@ -138,7 +151,8 @@ def record_many(conn: sa.Connection, changes: list[StateChange]) -> bool:
     if written != len(changes):
         return False
     # the fields as they are (no deep copy: nothing changes them)
-    records = [dict(vars(c.change)) for c in changes if c.change is not None]
+    records = [dict(vars(change)) for change in _stamped(conn, [
+        (c.alarm, c.state, c.when, c.change) for c in changes if c.change is not None])]
     if records:
         conn.execute(history_table.insert(), records)
     outbox.enqueue_many(conn, [c.notification for c in changes if c.notification is not None])
