@@ -193,10 +193,7 @@ def identity_guard(app: WSGIApp) -> WSGIApp:
         except ksa_exceptions.ClientException as error:
             LOG.error("token validation failed: %s", error)
             fault = faults.Fault(503, f"The identity service cannot validate the token: {error}")
-            response = webob.Response(body=json.dumps({"error_message": fault.body()}).encode(),
-                                      status=503, content_type="application/json",
-                                      charset="UTF-8")
-            return response(environ, start_response)
+            return fault.response()(environ, start_response)
 
     return guarded
 

@@ -37,6 +37,16 @@ class Fault:
         """The WSME fault document (wrapped in ``error_message`` by the middleware)."""
         return {"faultcode": self.faultcode, "faultstring": self.message, "debuginfo": None}
 
+    def response(self) -> webob.Response:
+        """The whole JSON answer, for code outside the WSME controllers."""
+        return webob.Response(body=envelope(self.body()), status=self.status,
+                              content_type="application/json", charset="UTF-8")
+
+
+def envelope(fault: Any) -> bytes:
+    """Aodh's error body: the fault under ``error_message`` (written only here)."""
+    return json.dumps({"error_message": fault}).encode()
+
 
 def internal_error(request_id: str | None) -> Fault:
     """The only thing a 500 says: never a statement, a parameter or a traceback."""
@@ -69,7 +79,7 @@ def _json(body: bytes) -> bytes:
         fault: Any = json.loads(text)
     except ValueError:
         fault = text
-    return json.dumps({"error_message": fault}).encode()
+    return envelope(fault)
 
 
 def _xml(body: bytes, status: int) -> bytes:

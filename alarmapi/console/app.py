@@ -144,8 +144,7 @@ def _inert_json(value: Any) -> str:
 
 
 def _fault(status: int, message: str) -> webob.Response:
-    fault = faults.Fault(status, message)
-    return webob.Response(json={"error_message": fault.body()}, status=status)
+    return faults.Fault(status, message).response()
 
 
 def factory(conf: cfg.ConfigOpts) -> WSGIApp:
