@@ -14,6 +14,7 @@ import json
 import urllib.parse
 from typing import Any
 
+from alarmapi import clock
 from alarmapi.deliveries import Delivery
 from alarmapi.model import State
 from alarmapi.notifier.base import Notifier, Outcome
@@ -73,7 +74,9 @@ class AlertmanagerNotifier(Notifier):
             url = endpoint(action)
         except ValueError as exc:
             return Outcome.failed(f"not an Alertmanager address: {exc}")
-        body = json.dumps([alert(delivery, self.clock(), opts.alertmanager_resend_interval,
+        # The wall clock, not the notifier's: Alertmanager judges startsAt/endsAt by its
+        # own clock (a resolution stamped ahead of it never shortens the alert).
+        body = json.dumps([alert(delivery, clock.utcnow(), opts.alertmanager_resend_interval,
                                  opts.alertmanager_generator_url)]).encode()
         try:
             response = self.http.post(url, body, delivery_headers(delivery))
