@@ -255,6 +255,10 @@ def test_every_path_back_to_ok_ends_the_alarms_acknowledgements(
                           headers=USER_P1).json
     others = api.post_json(BASE, {"alarm_id": other, "starts_at": before},
                            headers=USER_P1).json
+    stranger = {"X-User-Id": "u2", "X-Project-Id": "p2", "X-Roles": "reader,member"}
+    foreign = api.post_json(BASE, {"matchers": [{"field": "name", "value": "hot"}],
+                                   "expire_on_resolve": True, "starts_at": before},
+                            headers=stranger).json  # another project's: never ended
     to_ok(api, storage, alarm_id)
     assert api.get(f"/v2/alarms/{alarm_id}/state", headers=USER_P1).json == "ok"
 
@@ -263,6 +267,7 @@ def test_every_path_back_to_ok_ends_the_alarms_acknowledgements(
 
     assert ends(ack) is not None and ends(resolving) is not None
     assert ends(plain) == plain["ends_at"] and ends(others) is None
+    assert api.get(f"{BASE}/{foreign['id']}", headers=stranger).json.get("ends_at") is None
 
 
 @pytest.mark.parametrize(("path", "body"), [
