@@ -150,3 +150,24 @@ def any_active(constraints: Any, now: datetime.datetime) -> bool:
                                     constraints)
     items: Iterable[Any] = constraints
     return not constraints or any(is_active(c, now) for c in items)
+
+
+def check_all(given: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Check a new alarm's constraints (wire form): names unique, starts that fire,
+    durations positive, time zones real; a 400 naming ``time_constraints[i].<field>``.
+    Return them as stored (each one usable by :func:`checked`)."""
+    names = [tc.get("name") for tc in given]
+    if len(names) != len(set(names)):
+        raise errors.ClientError("Time constraint names must be unique for a given alarm.")
+    for index, tc in enumerate(given):
+        try:
+            load_timezone(tc.get("timezone") or "")
+        except InvalidTimeConstraint as exc:
+            raise errors.ClientError(exc.reason) from exc  # Aodh's words
+        try:
+            checked(tc)
+            check_start(tc["start"])
+        except InvalidTimeConstraint as exc:
+            raise errors.InvalidInput(f"time_constraints[{index}].{exc.field}", exc.value,
+                                      exc.reason) from exc
+    return given

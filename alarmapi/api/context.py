@@ -10,9 +10,9 @@ from oslo_policy import policy
 
 from alarmapi import destinations, trusts
 from alarmapi.api import rbac
+from alarmapi.api.action_rules import ActionRules
 from alarmapi.api.identity import Caller
-from alarmapi.api.v2.action_rules import ActionRules
-from alarmapi.api.v2.rules.base import RuleContext
+from alarmapi.api.rule_context import RuleContext
 from alarmapi.gnocchi import GnocchiClient
 from alarmapi.octavia import OctaviaClient
 from alarmapi.storage import Connection

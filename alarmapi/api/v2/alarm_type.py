@@ -9,9 +9,10 @@ import wsme
 from wsme import types as wtypes
 
 from alarmapi import clock, model, trusts
+from alarmapi.api.alarm_spec import AlarmSpec
 from alarmapi.api.v2 import wsbase
 from alarmapi.api.v2.rules import composite
-from alarmapi.api.v2.rules.registry import rule_classes
+from alarmapi.api.v2.rules.registry import rule_classes, rule_input
 from alarmapi.api.v2.time_constraint import TimeConstraint
 from alarmapi.api.v2.wire import Wire
 from alarmapi.rule_types import COMPOSITE, rule_attribute
@@ -54,6 +55,26 @@ class Alarm(wsbase.Base):
         """The rule object of the alarm's own type (Unset when not given)."""
         return getattr(self, rule_attribute(self.type), wsme.Unset)
 
+    def spec(self) -> AlarmSpec:
+        """The alarm this body asks for, in no framework's terms."""
+        return AlarmSpec(
+            name=_given(self.name),
+            type=_given(self.type),
+            rule=rule_input(self.type, self.rule()) if _given(self.type) else None,
+            other_rules=tuple(self.other_rules()),
+            description=_given(self.description),
+            enabled=_given(self.enabled),
+            repeat_actions=_given(self.repeat_actions),
+            time_constraints=[tc.as_dict() for tc in _given(self.time_constraints) or []],
+            ok_actions=_given(self.ok_actions),
+            alarm_actions=_given(self.alarm_actions),
+            insufficient_data_actions=_given(self.insufficient_data_actions),
+            project_id=_given(self.project_id),
+            user_id=_given(self.user_id),
+            state=self.state,
+            severity=self.severity,
+        )
+
     def other_rules(self) -> list[str]:
         """The names of rule attributes set for other types than the alarm's."""
         return [
@@ -66,6 +87,11 @@ class Alarm(wsbase.Base):
 Alarm.add_attributes(
     **{rule_attribute(name): wsme.wsattr(plugin) for name, plugin in rule_classes().items()}
 )
+
+
+def _given(value: Any) -> Any:
+    """None for an attribute not given (WSME's Unset) or given as null."""
+    return None if value is wsme.Unset else value
 
 
 def _iso(value: datetime.datetime | None) -> str | None:

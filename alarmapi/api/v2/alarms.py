@@ -10,11 +10,10 @@ from pecan import rest
 from wsme import types as wtypes
 
 from alarmapi import clock, errors, model
-from alarmapi.api import alarm_service
+from alarmapi.api import alarm_builder, alarm_service
 from alarmapi.api.context import RequestContext
 from alarmapi.api.trust_actions import TrustBinding
 from alarmapi.api.v2 import (
-    alarm_checks,
     alarm_type,
     backtests,
     delivery_type,
@@ -83,8 +82,8 @@ class AlarmController(rest.RestController):
         def attempt() -> model.Alarm:
             old = self._alarm(ctx, "change_alarm")
             alarm_service.check_if_match(if_match, old)
-            new = alarm_checks.build_alarm(
-                data, ctx.rule_context(), now=clock.utcnow(),
+            new = alarm_builder.build_alarm(
+                data.spec(), ctx.rule_context(), now=clock.utcnow(),
                 max_actions=ctx.services.conf.api.alarm_max_actions, existing=old,
             )
             binding.attach(new, old)
@@ -177,8 +176,8 @@ class AlarmsController(rest.RestController):
         """Create an alarm; 201 with its absolute URL in Location."""
         ctx = _ctx()
         ctx.enforce("create_alarm")
-        alarm = alarm_checks.build_alarm(
-            data, ctx.rule_context(), now=clock.utcnow(),
+        alarm = alarm_builder.build_alarm(
+            data.spec(), ctx.rule_context(), now=clock.utcnow(),
             max_actions=ctx.services.conf.api.alarm_max_actions,
         )
         binding = TrustBinding(ctx)

@@ -14,8 +14,9 @@ from pecan import rest
 from wsme import types as wtypes
 
 from alarmapi import clock, model
+from alarmapi.api import alarm_builder
 from alarmapi.api.context import RequestContext
-from alarmapi.api.v2 import alarm_checks, alarm_type
+from alarmapi.api.v2 import alarm_type
 from alarmapi.api.v2.expose import wsexpose
 from alarmapi.api.v2.wire import Wire
 from alarmapi.api.v2.wsbase import Base, EnumAttr
@@ -147,6 +148,7 @@ class UnsavedBacktestController(rest.RestController):
         """The transitions the body's alarm would have made."""
         ctx: RequestContext = pecan.request.ctx
         ctx.enforce("backtest_alarm")
-        alarm = alarm_checks.build_alarm(data.alarm, ctx.rule_context(), now=clock.utcnow(),
-                                         max_actions=ctx.services.conf.api.alarm_max_actions)
+        alarm = alarm_builder.build_alarm(
+            data.alarm.spec(), ctx.rule_context(), now=clock.utcnow(),
+            max_actions=ctx.services.conf.api.alarm_max_actions)
         return run(ctx, alarm, data, None)

@@ -1,4 +1,4 @@
-"""The WSME type of a time constraint and its checks."""
+"""The WSME type of a time constraint (its checks: ``alarmapi.time_constraints``)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 import wsme
 from wsme import types as wtypes
 
-from alarmapi import errors, time_constraints
+from alarmapi import time_constraints
 from alarmapi.api.v2.wsbase import Base
 
 
@@ -64,23 +64,3 @@ class TimeConstraint(Base):
             "duration": self.duration,
             "timezone": self.timezone or "",
         }
-
-
-def check_all(constraints: list[TimeConstraint]) -> list[dict[str, Any]]:
-    """Check names are unique, durations positive and time zones real; return the
-    stored forms (each one usable by :func:`alarmapi.time_constraints.checked`)."""
-    names = [tc.name for tc in constraints]
-    if len(names) != len(set(names)):
-        raise errors.ClientError("Time constraint names must be unique for a given alarm.")
-    stored = [tc.as_dict() for tc in constraints]
-    for index, tc in enumerate(stored):
-        try:
-            time_constraints.load_timezone(tc["timezone"])
-        except time_constraints.InvalidTimeConstraint as exc:
-            raise errors.ClientError(exc.reason) from exc  # Aodh's words
-        try:
-            time_constraints.checked(tc)
-        except time_constraints.InvalidTimeConstraint as exc:
-            raise errors.InvalidInput(f"time_constraints[{index}].{exc.field}", exc.value,
-                                      exc.reason) from exc
-    return stored

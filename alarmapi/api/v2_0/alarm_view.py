@@ -13,7 +13,7 @@ import urllib.parse
 from typing import Any
 
 from alarmapi import model, notification_methods
-from alarmapi.api.v2.alarm_checks import ACTION_SCHEMES
+from alarmapi.api.action_rules import ACTION_SCHEMES
 from alarmapi.expressions import grammar, rules
 from alarmapi.expressions.grammar import Node
 from alarmapi.metrics.model import DimensionFilter

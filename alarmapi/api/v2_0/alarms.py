@@ -12,12 +12,13 @@ from typing import Any
 import pecan
 import webob
 import wsme
-from wsme.rest import json as wjson
 
-from alarmapi import clock, model, rule_types
-from alarmapi.api import alarm_service
+from alarmapi import clock, model
+from alarmapi.api import alarm_builder, alarm_service
+from alarmapi.api.alarm_spec import AlarmSpec, KeptRule
 from alarmapi.api.context import RequestContext
-from alarmapi.api.v2 import alarm_checks, alarm_type
+from alarmapi.api.rule_context import RuleInput
+from alarmapi.api.v2.rules import registry
 from alarmapi.api.v2_0 import alarm_history, alarm_listing
 from alarmapi.api.v2_0 import alarm_view as view
 from alarmapi.api.v2_0.base import (
@@ -87,46 +88,61 @@ def _expression(text: str) -> grammar.Node:
         raise MetricsError(f"The alarm expression is invalid: {exc}") from exc
 
 
-def _checked(ctx: RequestContext, body: dict[str, Any], existing: model.Alarm | None
-             ) -> model.Alarm:
-    """The alarm a complete Monasca body describes, checked as /v2/alarms checks it."""
+def _rule(text: str | None, existing: model.Alarm | None) -> tuple[str, RuleInput]:
+    """The alarm type and rule an expression stands for; without one (a PATCH) the
+    stored rule is kept exactly."""
+    if text is None:
+        assert existing is not None
+        return existing.type, KeptRule(existing.rule, existing.description)
+    alarm_type_name, fields = rules.alarm_rule(_expression(text))
+    try:
+        rule = registry.rule_input(alarm_type_name, fields)
+    except wsme.exc.ClientSideError as exc:
+        raise MetricsError(str(exc.faultstring)) from exc
+    assert rule is not None
+    return alarm_type_name, rule
+
+
+def _spec(body: dict[str, Any], severity: str, existing: model.Alarm | None
+          ) -> tuple[AlarmSpec, str | None]:
+    """The alarm spec a complete Monasca body describes, and its expression's text."""
     name = _text(body, "name")
     if not name:
         raise MetricsError("name is required")
     text = _text(body, "expression", 4096)
     if text is None and existing is None:
         raise MetricsError("expression is required")
+    state = _word(body, "state", view.STATES)
+    alarm_type_name, rule = _rule(text, existing)
+    spec = AlarmSpec(
+        name=name,
+        type=alarm_type_name,
+        rule=rule,
+        description=_text(body, "description", 65535) or "",
+        severity=view.SEVERITIES[severity],
+    )
+    for field, stored in view.ACTION_FIELDS.items():
+        setattr(spec, stored, _actions(body, field))
+    if existing is not None:
+        spec.state = view.STATES[state] if state else existing.state
+        spec.enabled = existing.enabled
+        spec.repeat_actions = existing.repeat_actions
+        spec.time_constraints = list(existing.time_constraints)
+    elif state:
+        spec.state = view.STATES[state]
+    return spec, text
+
+
+def _checked(ctx: RequestContext, body: dict[str, Any], existing: model.Alarm | None
+             ) -> model.Alarm:
+    """The alarm a complete Monasca body describes, checked as /v2/alarms checks it."""
     actions_enabled = body.get("actions_enabled", True)
     if not isinstance(actions_enabled, bool):
         raise MetricsError("actions_enabled must be true or false")
     severity = _word(body, "severity", view.SEVERITIES) or "LOW"
-    state = _word(body, "state", view.STATES)
-    wire: dict[str, Any] = {
-        "name": name,
-        "description": _text(body, "description", 65535) or "",
-        "severity": view.SEVERITIES[severity],
-        **{stored: _actions(body, field) for field, stored in view.ACTION_FIELDS.items()},
-    }
-    if text is not None:
-        alarm_type_name, rule = rules.alarm_rule(_expression(text))
-    else:  # a PATCH without an expression keeps the stored rule exactly
-        assert existing is not None
-        alarm_type_name, rule = existing.type, alarm_type.shown_rule(existing)
-    wire["type"] = alarm_type_name
-    wire[rule_types.rule_attribute(alarm_type_name)] = rule
-    if existing is not None:
-        wire["state"] = view.STATES[state] if state else existing.state
-        wire["enabled"] = existing.enabled
-        wire["repeat_actions"] = existing.repeat_actions
-        wire["time_constraints"] = existing.time_constraints
-    elif state:
-        wire["state"] = view.STATES[state]
-    try:
-        data = wjson.fromjson(alarm_type.Alarm, wire)
-    except wsme.exc.ClientSideError as exc:
-        raise MetricsError(str(exc.faultstring)) from exc
-    alarm = alarm_checks.build_alarm(
-        data, ctx.rule_context(), now=clock.utcnow(),
+    spec, text = _spec(body, severity, existing)
+    alarm = alarm_builder.build_alarm(
+        spec, ctx.rule_context(), now=clock.utcnow(),
         max_actions=ctx.services.conf.api.alarm_max_actions, existing=existing)
     alarm.actions_enabled = actions_enabled
     alarm.monasca_severity = severity

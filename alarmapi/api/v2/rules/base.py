@@ -2,33 +2,14 @@
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
 import wsme
 from wsme import types as wtypes
 
-from alarmapi.api.identity import Caller
-from alarmapi.api.v2.action_rules import ActionRules
+from alarmapi.api.rule_context import RuleContext
 from alarmapi.api.v2.wsbase import Base, EnumAttr
-from alarmapi.gnocchi import GnocchiClient
-from alarmapi.octavia import OctaviaClient
 from alarmapi.rule_types import COMPARISON_OPERATORS
-
-
-@dataclasses.dataclass
-class RuleContext:
-    """What alarm validation may consult: the caller, Gnocchi, the action limits."""
-
-    caller: Caller
-    project_id: str | None
-    gnocchi: GnocchiClient | None = None
-    #: The limits on actions (None: only their schemes are checked).
-    actions: ActionRules | None = None
-    #: The Prometheus label that holds a series' project.
-    prometheus_label: str = "project"
-    #: Octavia (None: pools are not checked at create, only at evaluation).
-    octavia: OctaviaClient | None = None
 
 
 class AlarmRule(Base):
@@ -58,6 +39,21 @@ class AlarmRule(Base):
     def stored_form(self, ctx: RuleContext) -> dict[str, Any]:
         """The stored form, with what the caller's scope adds to it."""
         return self.as_dict()
+
+    def is_blank(self) -> bool:
+        """Whether nothing was given of a rule whose type has required fields."""
+        return bool(self._required) and all(
+            getattr(self, a.key) in (wsme.Unset, None) for a in wtypes.list_attributes(type(self)))
+
+    def checked(self, ctx: RuleContext) -> tuple[dict[str, Any], str]:
+        """The stored form after the rule's checks, and its default description."""
+        self.fill_defaults()
+        self.validate_rule(ctx)
+        return self.stored_form(ctx), self.default_description()
+
+    def described(self, stored: dict[str, Any]) -> str:
+        """The default description of a stored rule of this type."""
+        return self.from_stored(stored).default_description()
 
     def default_description(self) -> str:
         """The description an alarm of this rule gets when none is given."""

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from typing import Any
 
-import wsme
 from wsme import types as wtypes
-from wsme.rest import json as wjson
 
 from alarmapi import errors, rule_shapes
-from alarmapi.api.v2.rules.base import RuleContext
+from alarmapi.api.rule_context import RuleContext
 from alarmapi.rule_types import COMPOSABLE_TYPES
+
+#: The description of a composite alarm given none.
+DESCRIPTION = "composite alarm rule"
 
 
 class InvalidCompositeRule(errors.ClientError):
@@ -26,7 +28,7 @@ class InvalidCompositeRule(errors.ClientError):
 
 
 def _leaf(node: dict[str, Any], ctx: RuleContext) -> dict[str, Any]:
-    from alarmapi.api.v2.rules.registry import rule_classes
+    from alarmapi.api.v2.rules.registry import parsed
 
     node = dict(node)
     rule_type = node.pop("type", None)
@@ -37,13 +39,7 @@ def _leaf(node: dict[str, Any], ctx: RuleContext) -> dict[str, Any]:
             f"Unsupported sub-rule type :{rule_type} in composite rule, should be one of: "
             f"{sorted(COMPOSABLE_TYPES)}"
         )
-    plugin = rule_classes()[rule_type]
-    try:
-        rule = wjson.fromjson(plugin, node)
-    except wsme.exc.ClientSideError:
-        raise
-    except (ValueError, TypeError) as exc:
-        raise errors.InvalidInput("data", node, str(exc)) from exc
+    rule = parsed(rule_type, node)
     rule.validate_rule(ctx)
     stored = rule.stored_form(ctx)
     stored["type"] = rule_type
@@ -67,6 +63,25 @@ def normalize(tree: Any, ctx: RuleContext, depth: int = 0) -> dict[str, Any]:
             raise InvalidCompositeRule(tree)
         return {key: [normalize(child, ctx, depth + 1) for child in children]}
     return _leaf(tree, ctx)
+
+
+@dataclasses.dataclass
+class CompositeInput:
+    """A composite tree as a client gave it (a :class:`RuleInput`)."""
+
+    tree: Any
+
+    def is_blank(self) -> bool:
+        """Never: a composite tree is checked whatever it holds."""
+        return False
+
+    def checked(self, ctx: RuleContext) -> tuple[dict[str, Any], str]:
+        """The tree with every leaf in its stored form."""
+        return normalize(self.tree, ctx), DESCRIPTION
+
+    def described(self, stored: dict[str, Any]) -> str:
+        """Every composite alarm's default description."""
+        return DESCRIPTION
 
 
 def rendered(tree: dict[str, Any]) -> dict[str, Any]:

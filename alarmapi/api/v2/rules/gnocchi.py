@@ -9,7 +9,8 @@ import wsme
 from wsme import types as wtypes
 
 from alarmapi import errors
-from alarmapi.api.v2.rules.base import AlarmRule, RuleContext, comparison_operator
+from alarmapi.api.rule_context import RuleContext
+from alarmapi.api.v2.rules.base import AlarmRule, comparison_operator
 from alarmapi.gnocchi import methods
 
 _COMMON_KEYS = ("granularity", "comparison_operator", "threshold", "aggregation_method",

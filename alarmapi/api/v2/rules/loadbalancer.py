@@ -6,7 +6,8 @@ import wsme
 from wsme import types as wtypes
 
 from alarmapi import errors
-from alarmapi.api.v2.rules.base import AlarmRule, RuleContext
+from alarmapi.api.rule_context import RuleContext
+from alarmapi.api.v2.rules.base import AlarmRule
 from alarmapi.octavia import OctaviaFailed
 
 

@@ -8,7 +8,8 @@ import wsme
 from wsme import types as wtypes
 
 from alarmapi import promql
-from alarmapi.api.v2.rules.base import AlarmRule, RuleContext, comparison_operator
+from alarmapi.api.rule_context import RuleContext
+from alarmapi.api.v2.rules.base import AlarmRule, comparison_operator
 
 
 def scope_of(ctx: RuleContext) -> str | None:

@@ -11,7 +11,8 @@ import wsme
 from wsme import types as wtypes
 
 from alarmapi import errors, rule_shapes
-from alarmapi.api.v2.rules.base import AlarmRule, RuleContext, comparison_operator
+from alarmapi.api.rule_context import RuleContext
+from alarmapi.api.v2.rules.base import AlarmRule, comparison_operator
 from alarmapi.api.v2.wsbase import OPERATIONS, EnumAttr, Query
 
 #: Aodh's statistics, and ``last`` (an alarmapi extension, Monasca's last function).
