@@ -1,9 +1,10 @@
 """Each evaluated rule type's stored shape, defined once: its fields, defaults and bounds.
 
-The API normalises every rule it stores through these shapes (so a stored rule is always
-complete: a ``null`` means the default, a missing mandatory field is refused), the
-evaluator reads rules only through them (so a rule stored before these checks fails
-alone, as "unusable", never the cycle), and the expression mapper uses them too.
+The API normalises every rule it stores through these shapes (``rule_kinds.normalized``:
+a stored rule is always complete, a ``null`` means the default, a missing mandatory
+field is refused), the evaluator reads rules only through them (so a rule stored before
+these checks fails alone, as "unusable", never the cycle), and the expression mapper
+uses them too.
 ``query_tenant`` is the one derivation of the project whose data a threshold rule reads.
 """
 
@@ -260,23 +261,8 @@ class LoadBalancerShape:
         return cls(pool_id=_text(rule, "pool_id"), **optional)
 
 
-LeafShape = ThresholdShape | GnocchiShape | PrometheusShape
-#: The rule types with a shape of their own.
-SHAPED_TYPES = (rule_types.THRESHOLD, *rule_types.GNOCCHI_TYPES, rule_types.PROMETHEUS)
-
-
-def leaf_shape(rule_type: str, rule: Mapping[str, Any]) -> LeafShape:
-    """The shape of one evaluated, non-composite rule."""
-    if rule_type == rule_types.THRESHOLD:
-        return ThresholdShape.from_stored(rule)
-    if rule_type in rule_types.GNOCCHI_TYPES:
-        return GnocchiShape.from_stored(rule_type, rule)
-    if rule_type == rule_types.PROMETHEUS:
-        return PrometheusShape.from_stored(rule)
-    raise UnusableRule("type", rule_type, "this rule type has no evaluated shape")
-
-
-def _is_branch(node: Any) -> bool:
+def is_branch(node: Any) -> bool:
+    """Whether a composite node is an and/or branch (else a leaf rule)."""
     return isinstance(node, Mapping) and len(node) == 1 and next(iter(node)) in ("and", "or")
 
 
@@ -286,7 +272,7 @@ def check_composite(tree: Any) -> None:
     leaves, stack = 0, [(tree, 1)]
     while stack:
         node, depth = stack.pop()
-        if not _is_branch(node):
+        if not is_branch(node):
             leaves += 1
             if leaves > MAX_COMPOSITE_LEAVES:
                 raise UnusableRule("composite_rule", "...", f"a composite rule holds at most "
@@ -298,24 +284,3 @@ def check_composite(tree: Any) -> None:
         children = next(iter(node.values()))
         if isinstance(children, list):  # anything else is refused by the API's parser
             stack.extend((child, depth + 1) for child in children)
-
-
-def normalized(rule_type: str, rule: Mapping[str, Any]) -> dict[str, Any]:
-    """The complete stored form of a rule of ``rule_type`` (composite leaves too);
-    types without an evaluated shape are returned as they are."""
-    if rule_type == rule_types.COMPOSITE:
-        check_composite(rule)
-        return _normalized_tree(rule)
-    if rule_type in SHAPED_TYPES:
-        return {**rule, **leaf_shape(rule_type, rule).stored()}
-    return dict(rule)
-
-
-def _normalized_tree(node: Mapping[str, Any]) -> dict[str, Any]:
-    if _is_branch(node):
-        ((key, children),) = node.items()
-        return {key: [_normalized_tree(child) for child in children]}
-    leaf_type = str(node.get("type"))
-    if leaf_type not in SHAPED_TYPES:
-        return dict(node)
-    return {**node, **leaf_shape(leaf_type, node).stored(), "type": leaf_type}

@@ -1,8 +1,5 @@
-"""The contract between the API and the evaluator: which rule types exist.
-
-The API registers one schema per name here (entry points ``alarmapi.alarm.rule``)
-and the evaluator one evaluator per evaluated name; a test keeps them in step.
-"""
+"""The wire names of the alarm types, each behind one constant (what each type is and
+does: ``alarmapi.rule_kinds``)."""
 
 from __future__ import annotations
 
@@ -16,25 +13,6 @@ PROMETHEUS = "prometheus"
 LOADBALANCER_MEMBER_HEALTH = "loadbalancer_member_health"
 
 GNOCCHI_TYPES = (GNOCCHI_RESOURCES, GNOCCHI_BY_METRICS, GNOCCHI_BY_RESOURCES)
-
-#: Every alarm type the API accepts.
-ALL_TYPES = (
-    THRESHOLD,
-    *GNOCCHI_TYPES,
-    COMPOSITE,
-    EVENT,
-    PROMETHEUS,
-    LOADBALANCER_MEMBER_HEALTH,
-)
-
-#: The types a composite rule may hold as leaves. Aodh 23 allows prometheus and the
-#: gnocchi types; alarmapi adds its own threshold type.
-COMPOSABLE_TYPES = (THRESHOLD, *GNOCCHI_TYPES, PROMETHEUS)
-
-#: The types alarmapi's evaluator evaluates on its schedule (event rules only for their
-#: timeouts: the listener judges the events).
-EVALUATED_TYPES = (THRESHOLD, *GNOCCHI_TYPES, PROMETHEUS, LOADBALANCER_MEMBER_HEALTH,
-                   EVENT, COMPOSITE)
 
 #: Comparison operators of threshold-like rules.
 COMPARISON_OPERATORS = ("lt", "le", "eq", "ne", "ge", "gt")

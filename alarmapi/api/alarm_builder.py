@@ -7,7 +7,7 @@ import datetime
 import uuid
 from typing import Any
 
-from alarmapi import errors, model, rule_shapes, time_constraints
+from alarmapi import errors, model, rule_kinds, rule_shapes, time_constraints
 from alarmapi.api.action_rules import check_actions
 from alarmapi.api.alarm_spec import AlarmSpec
 from alarmapi.api.rule_context import RuleContext
@@ -80,7 +80,7 @@ def complete(alarm_type: str, rule: dict[str, Any]) -> dict[str, Any]:
     """The rule in its type's complete stored shape (nulls become defaults); a 400
     naming ``<type>_rule.<field>`` when it does not have that shape."""
     try:
-        return rule_shapes.normalized(alarm_type, rule)
+        return rule_kinds.normalized(alarm_type, rule)
     except rule_shapes.UnusableRule as exc:
         raise errors.InvalidInput(f"{rule_attribute(alarm_type)}.{exc.field}", exc.value,
                                   exc.reason) from exc

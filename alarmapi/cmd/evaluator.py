@@ -5,7 +5,6 @@ SIGTERM/SIGINT stop it after the cycle under way; SIGHUP re-reads the config fil
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import os
 import sys
@@ -65,7 +64,7 @@ def timed_cycle(evaluator: Evaluator, between_batches: Callable[[], None],
     record: dict[str, object] = {
         "pid": os.getpid(), "start": round(start, 3), "end": round(start + wall, 3),
         "wall_s": round(wall, 3), "cpu_s": round(time.process_time() - cpu, 3),
-        "alarms": report.evaluated, **dataclasses.asdict(report)}
+        "alarms": report.evaluated, **report.record()}
     del record["evaluated"]
     LOG.info("cycle: %s in %.2f s, %.2f CPU s", report, wall, record["cpu_s"])
     if report_file:

@@ -20,7 +20,8 @@ OPTS = [
     cfg.StrOpt("cycle_report_file",
                help="Append one JSON line per evaluation cycle to this file (start, end, "
                "wall_s, cpu_s, alarms evaluated, skipped, transitions, failed, lost_races, "
-               "source_errors, and store_, gnocchi_, prometheus_ and octavia_requests), "
+               "source_errors, and <source>_requests for every data source: store, gnocchi, "
+               "prometheus, octavia, events, ...), "
                "for capacity planning. Unset: cycles are only logged."),
     cfg.StrOpt("coordination_url", secret=True,
                deprecated_opts=[cfg.DeprecatedOpt("backend_url", group="coordination")],

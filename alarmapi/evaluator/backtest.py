@@ -17,7 +17,7 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-from alarmapi import errors, model, rule_types, stored_alarm, time_constraints
+from alarmapi import errors, model, rule_kinds, rule_types, stored_alarm, time_constraints
 from alarmapi.evaluator import composite, threshold
 from alarmapi.evaluator.outcome import Evaluation, decide
 from alarmapi.evaluator.sources import Leaf, Sources
@@ -32,8 +32,9 @@ MAX_STEPS = 10_000
 MAX_PHASES = 60
 #: The shortest step between two evaluation moments, in seconds.
 MIN_STEP_S = 1
-#: The rule types a backtest judges (composite trees of them too).
-BACKTESTED_TYPES = (rule_types.THRESHOLD,)
+#: The rule types a backtest judges as leaves (and as composite trees of them).
+BACKTESTED_TYPES = tuple(t for t in rule_kinds.BACKTESTED_TYPES
+                         if t != rule_types.COMPOSITE)
 
 
 @dataclasses.dataclass(frozen=True)

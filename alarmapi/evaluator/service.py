@@ -18,6 +18,7 @@ from typing import Any
 from alarmapi import (
     clock,
     model,
+    rule_kinds,
     rule_shapes,
     rule_types,
     stored_alarm,
@@ -28,7 +29,7 @@ from alarmapi.evaluator.changes import state_change
 from alarmapi.evaluator.event_timeouts import EventTimeoutSource
 from alarmapi.evaluator.outcome import Evaluation, decide
 from alarmapi.evaluator.partition import Everything, Partition
-from alarmapi.evaluator.sources import Leaf, Source, Sources
+from alarmapi.evaluator.sources import Leaf, Source, Sources, registered
 from alarmapi.evaluator.store import StoreSource
 from alarmapi.evaluator.verdict import judge
 from alarmapi.rule_shapes import UnusableRule
@@ -50,10 +51,22 @@ class CycleReport:
     lost_races: int = 0
     #: Alarms left in their state because their data could not be read.
     source_errors: int = 0
-    gnocchi_requests: int = 0
-    prometheus_requests: int = 0
-    octavia_requests: int = 0
-    store_requests: int = 0
+    #: Requests each data source sent its backend, by source name (every registered
+    #: source in a cycle's report, 0 when it sent none or is not configured).
+    requests: dict[str, int] = dataclasses.field(default_factory=dict)
+
+    def __getattr__(self, name: str) -> int:
+        """``<source>_requests``: the requests of one source (0 when it sent none)."""
+        if name.endswith("_requests"):
+            return self.requests.get(name.removesuffix("_requests"), 0)
+        raise AttributeError(name)
+
+    def record(self) -> dict[str, int]:
+        """The report as one flat record: the counts, and ``<source>_requests`` for
+        each source."""
+        counts = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)
+                  if f.name != "requests"}
+        return {**counts, **{f"{name}_requests": n for name, n in self.requests.items()}}
 
 
 class Evaluator:
@@ -88,7 +101,7 @@ class Evaluator:
         now = self.clock()
         after = None
         while True:
-            batch = self.storage.evaluable_alarms(rule_types.EVALUATED_TYPES, after,
+            batch = self.storage.evaluable_alarms(rule_kinds.EVALUATED_TYPES, after,
                                                   self.batch_size)
             if not batch:
                 break
@@ -98,10 +111,9 @@ class Evaluator:
                 break
             if between_batches is not None:
                 between_batches()
+        report.requests = dict.fromkeys(sorted(registered()), 0)
         for name, count in self.sources.requests().items():
-            field = f"{name}_requests"
-            if hasattr(report, field):
-                setattr(report, field, count - requests_before.get(name, 0))
+            report.requests[name] = count - requests_before.get(name, 0)
         return report
 
     def run_signalled(self, since_ms: int, min_gap_s: float = 1.0) -> tuple[CycleReport, int]:

@@ -18,7 +18,7 @@ import webtest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from alarmapi import model, rule_types
+from alarmapi import model, rule_kinds
 from alarmapi.api.context import Services
 from alarmapi.cmd.notifier import build_service
 from alarmapi.evaluator.service import Evaluator
@@ -67,7 +67,7 @@ ACTION = st.sampled_from(["http://[::1/", "http://127.0.0.1:9/x", "mailto:", "no
 ACTIONS = JSON | st.lists(ACTION | JSON, max_size=3)
 STATES = st.sampled_from([s.value for s in model.State]) | TEXT
 ROWS = st.fixed_dictionaries({
-    "name": TEXT, "type": st.sampled_from(rule_types.EVALUATED_TYPES) | TEXT,
+    "name": TEXT, "type": st.sampled_from(rule_kinds.EVALUATED_TYPES) | TEXT,
     "rule": RULES, "project_id": st.sampled_from(["good", "bad", None]),
     "user_id": st.none() | TEXT, "description": TEXT, "enabled": st.just(True),
     "ok_actions": ACTIONS, "alarm_actions": ACTIONS, "insufficient_data_actions": ACTIONS,

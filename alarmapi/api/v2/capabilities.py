@@ -7,6 +7,7 @@ from typing import Any
 from pecan import rest
 from wsme import types as wtypes
 
+from alarmapi import rule_kinds
 from alarmapi.api.v2.expose import wsexpose
 from alarmapi.api.v2.wsbase import Base
 
@@ -47,6 +48,8 @@ EXTENSIONS = {
     # POST /v2/alarms/{id}/backtest and /v2/alarms/backtest: the transitions a threshold
     # (or composite of threshold) alarm would have made over a past range.
     "alarms:backtest": True,
+    # One flag per rule type a backtest replays (a composite: when all its leaves are).
+    **{f"alarms:backtest:{name}": True for name in rule_kinds.BACKTESTED_TYPES},
 }
 
 

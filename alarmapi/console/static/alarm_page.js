@@ -14,8 +14,10 @@ function ruleLeaves(alarm) {
   return leaves(alarm.composite_rule);
 }
 
-function isBacktestable(alarm) {
-  return ruleLeaves(alarm).every((leaf) => leaf.type === "threshold");
+/* Whether a backtest replays every leaf of the alarm: the API advertises each rule type
+   it replays as the capability alarms:backtest:<type>. */
+function isBacktestable(alarm, capabilities) {
+  return ruleLeaves(alarm).every((leaf) => capabilities[`alarms:backtest:${leaf.type}`] === true);
 }
 
 function gcd(a, b) { return b ? gcd(b, a % b) : a; }
@@ -37,9 +39,10 @@ function stepFor(alarm, seconds) {
 async function alarmPage(alarmId) {
   const path = `/v2/alarms/${encodeURIComponent(alarmId)}`;
   const mine = generation;
-  const [alarm, history, deliveries] = await Promise.all([
+  const [alarm, history, deliveries, capabilities] = await Promise.all([
     api("GET", path), api("GET", `${path}/history?limit=${HISTORY_LIMIT}`),
-    api("GET", `${path}/deliveries?limit=${HISTORY_LIMIT}`)]);
+    api("GET", `${path}/deliveries?limit=${HISTORY_LIMIT}`), api("GET", "/v2/capabilities")]);
+  const backtested = isBacktestable(alarm, capabilities.api);
   if (mine !== generation) return;
   const stateSelect = el("select", { id: "new-state" },
     STATES.map((s) => el("option", { value: s, selected: s === alarm.state }, s)));
@@ -72,14 +75,14 @@ async function alarmPage(alarmId) {
     el("div", { class: "chart short" }, el("canvas", { id: "timeline" })),
     historyTable(history),
   ];
-  if (isBacktestable(alarm)) {
+  if (backtested) {
     sections.push(el("h2", {}, "Metric against the threshold"), plotControls(alarm, path));
   }
   sections.push(el("h2", {}, "Deliveries"), deliveriesTable(deliveries));
   show(...sections);
   drawTimeline(alarm, history);
   // A plot that cannot be drawn says why and leaves the rest of the page as it is.
-  if (isBacktestable(alarm)) await drawPlot(alarm, path, WINDOWS["1 hour"]).catch(report);
+  if (backtested) await drawPlot(alarm, path, WINDOWS["1 hour"]).catch(report);
 }
 
 function historyTable(history) {

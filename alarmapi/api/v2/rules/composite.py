@@ -10,7 +10,7 @@ from wsme import types as wtypes
 
 from alarmapi import errors, rule_shapes
 from alarmapi.api.rule_context import RuleContext
-from alarmapi.rule_types import COMPOSABLE_TYPES
+from alarmapi.rule_kinds import COMPOSABLE_TYPES
 
 #: The description of a composite alarm given none.
 DESCRIPTION = "composite alarm rule"
