@@ -131,7 +131,6 @@ def count_evaluations(report: Any) -> None:
     for outcome, value in (("evaluated", report.evaluated), ("skipped", report.skipped),
                            ("failed", report.failed), ("source_error", report.source_errors)):
         EVALUATIONS.labels(outcome).inc(value)
-    TRANSITIONS.labels("evaluator").inc(report.transitions)
 
 
 def count_events(report: Any) -> None:
@@ -139,7 +138,13 @@ def count_events(report: Any) -> None:
     for outcome, value in (("judged", report.events), ("invalid", report.invalid),
                            ("duplicate", report.duplicates)):
         LISTENER_EVENTS.labels(outcome).inc(value)
-    TRANSITIONS.labels("listener").inc(report.transitions)
+
+
+def count_transitions(by: str, count: int) -> None:
+    """Count the transitions the storage's recorder wrote (``by``: evaluator, listener,
+    api): every writer's transitions are counted where they are recorded."""
+    if count > 0:
+        TRANSITIONS.labels(by).inc(count)
 
 
 def serve(conf: Any) -> None:

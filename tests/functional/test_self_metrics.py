@@ -3,13 +3,17 @@ replaced, the outbox read at each scrape, and no project's identity in any label
 
 from __future__ import annotations
 
+import dataclasses
+import json
 from typing import Any
 
+import prometheus_client
 import pytest
 import webtest
 from prometheus_client.parser import text_string_to_metric_families
 
-from alarmapi import self_metrics
+from alarmapi import clock, self_metrics
+from alarmapi.storage.base import EventRecord, StateChange
 from tests.conftest import USER_A
 from tests.notifying import transition
 
@@ -73,3 +77,42 @@ def test_route_of_replaces_ids() -> None:
         "/v2.0/notification-methods/{id}"
     assert self_metrics.route_of("/v2/query/alarms/history") == "/v2/query/alarms/history"
     assert self_metrics.route_of("/") == "/"
+
+
+def _transitions(by: str) -> float:
+    return prometheus_client.REGISTRY.get_sample_value(
+        "alarmapi_transitions_total", {"by": by}) or 0.0
+
+
+def test_every_writer_s_transitions_are_counted_where_they_are_recorded(
+        api: tuple[webtest.TestApp, Any]) -> None:
+    """The storage's recorder counts them (issue 26.1): the API's state PUT and a
+    Monasca state change too, which nothing counted before; a lost race counts none."""
+    app, services = api
+    storage = services.storage
+    made = app.post_json("/v2/alarms", {"name": "t", "type": "event", "event_rule": {}},
+                         headers=USER_A, status=201).json
+    writers = ("api", "evaluator", "listener")
+    before = {by: _transitions(by) for by in writers}
+    app.put_json(f"/v2/alarms/{made['alarm_id']}/state", "alarm", headers=USER_A)
+    tenant = {"X-Auth-Token": "proj-a"}
+    monasca = app.post("/v2.0/alarms", json.dumps({"name": "m", "expression": "avg(cpu) > 9"}),
+                       headers=tenant, content_type="application/json", status=201).json
+    app.patch(f"/v2.0/alarms/{monasca['id']}", json.dumps({"state": "ALARM"}), headers=tenant,
+              content_type="application/json", status=200)
+    alarm = storage.get_alarm(made["alarm_id"])
+    assert alarm is not None
+    when = clock.utcnow()
+    stale = dataclasses.replace(alarm, state="insufficient data")
+    assert storage.record_transitions([StateChange(stale, "ok", "r", when, None, None)]) \
+        == [False]  # the state moved meanwhile: nothing recorded, nothing counted
+    assert storage.record_transitions([StateChange(alarm, "ok", "r", when, None, None)]) \
+        == [True]
+    alarm = storage.get_alarm(made["alarm_id"])
+    assert alarm is not None
+    assert storage.record_events([EventRecord("m-1", [StateChange(
+        alarm, "alarm", "r", clock.utcnow(), None, None)], [alarm.alarm_id])],
+        clock.utcnow()) == 1
+    after = {by: _transitions(by) for by in writers}
+    assert {by: after[by] - before[by] for by in writers} == {
+        "api": 2, "evaluator": 1, "listener": 1}

@@ -9,8 +9,9 @@ from typing import Any, TypeVar
 
 import sqlalchemy as sa
 
+from alarmapi import self_metrics
 from alarmapi.errors import AlarmNotFound, StaleAlarm
-from alarmapi.model import Alarm, AlarmChange
+from alarmapi.model import Alarm, AlarmChange, ChangeType
 from alarmapi.storage import base
 from alarmapi.storage.models import (
     alarm_table,
@@ -116,7 +117,10 @@ class SQLConnection(base.Connection):
                 self._record(conn, change)
             return alarm
 
-        return self._write(work)
+        updated = self._write(work)
+        self_metrics.count_transitions("api", sum(
+            c.type == ChangeType.STATE_TRANSITION.value for c in changes))
+        return updated
 
     def set_state(
         self,
@@ -138,7 +142,9 @@ class SQLConnection(base.Connection):
                 silences.end_resolved(conn, [(updated, timestamp)])
             return updated
 
-        return self._write(work)
+        updated = self._write(work)
+        self_metrics.count_transitions("api", updated is not None)
+        return updated
 
     def delete_alarm(self, alarm_id: str, project_id: str | None = None) -> bool:
         # The history goes with it: ON DELETE CASCADE on every backend (SQLite with
@@ -180,7 +186,7 @@ class SQLConnection(base.Connection):
             return len(changes)
 
         try:
-            return self._write(write)
+            recorded = self._write(write)
         except _StateMoved:
             return -1
         except sa.exc.IntegrityError:
@@ -190,6 +196,8 @@ class SQLConnection(base.Connection):
                     event_seen_table.c.message_id.in_(ids))).first()) is not None:
                 return None
             raise
+        self_metrics.count_transitions("listener", recorded)
+        return recorded
 
     def forget_events(self, before: datetime.datetime) -> int:
         return int(self._write(lambda conn: conn.execute(event_seen_table.delete().where(
@@ -209,11 +217,13 @@ class SQLConnection(base.Connection):
             return [True] * len(changes)
 
         try:
-            return self._write(together)
+            results = self._write(together)
         except _StateMoved:
-            return self._write(lambda conn: [transitions.record(
+            results = self._write(lambda conn: [transitions.record(
                 conn, c.alarm, c.state, c.reason, c.when, c.change, c.notification)
                 for c in changes])
+        self_metrics.count_transitions("evaluator", sum(results))
+        return results
 
     # History
 
