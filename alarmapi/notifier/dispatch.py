@@ -1,9 +1,12 @@
 """From a claimed delivery to the plugin that makes the attempt, and from the attempt's
-outcome to what is written back (retry with backoff, give up, repeat)."""
+outcome to what is written back (retry with backoff, give up, repeat).
+
+The pipeline, as Alertmanager's: route (method, plugin) → mute (``notifier.mute``:
+silences) → notify (the plugin) → settle.
+"""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
 import logging
 import random
@@ -14,7 +17,6 @@ from oslo_config import cfg
 from stevedore import extension
 
 from alarmapi import notification_methods as methods
-from alarmapi import silences, trusts
 from alarmapi.clock import Clock, utcnow
 from alarmapi.deliveries import Delivery, DeliveryStatus, DeliveryUpdate
 from alarmapi.model import State, is_alert_action
@@ -22,39 +24,11 @@ from alarmapi.notification_methods import MethodType, NotificationMethod
 from alarmapi.notifier import pagerduty
 from alarmapi.notifier.base import Notifier, Outcome, Verdict
 from alarmapi.notifier.http_client import HTTPClient
-from alarmapi.silences import Silence
+from alarmapi.notifier.mute import FindSilences, Muter, SilenceMuter
+from alarmapi.notifier.route import Route
 
 LOG = logging.getLogger(__name__)
 NAMESPACE = "alarmapi.notifier"
-#: The active silences of some projects at a moment (SilenceStore.active).
-FindSilences = Callable[[list[str | None], datetime.datetime], dict[str | None, list[Silence]]]
-
-
-@dataclasses.dataclass
-class Route:
-    """A claimed delivery, where it goes and through which plugin; ``outcome`` is set
-    instead when it is already known (a repeat no longer due, a method gone)."""
-
-    delivery: Delivery
-    action: urllib.parse.SplitResult | None = None
-    notifier: Notifier | None = None
-    period: int = 0
-    outcome: Outcome | None = None
-    cancelled: bool = False
-    #: The silence that holds this delivery back, and when it ends.
-    silenced: tuple[str, datetime.datetime] | None = None
-
-    def attempt(self) -> Outcome:
-        """Make the attempt (or return the known outcome); never raises."""
-        if self.outcome is not None:
-            return self.outcome
-        assert self.notifier is not None and self.action is not None
-        try:
-            return self.notifier.notify(self.action, self.delivery)
-        except Exception as exc:  # a plugin bug must not kill the notifier
-            LOG.exception("delivery %s to %s failed", self.delivery.id,
-                          trusts.scrub(self.action.geturl()))
-            return Outcome.retry(f"internal error: {type(exc).__name__}: {exc}")
 
 
 def load_notifiers(conf: cfg.ConfigOpts, http: HTTPClient, clock: Clock = utcnow
@@ -86,33 +60,24 @@ class Dispatcher:
     def __init__(self, conf: cfg.ConfigOpts, notifiers: dict[str, Notifier],
                  find_methods: Callable[[list[str]], dict[str, NotificationMethod]],
                  jitter: Callable[[], float] = lambda: random.uniform(0.8, 1.0), *,
-                 find_silences: FindSilences = lambda projects, now: {}) -> None:
+                 find_silences: FindSilences = lambda projects, now: {},
+                 muter: Muter | None = None) -> None:
+        """``muter``: the mute stage (default: the silences ``find_silences`` reads)."""
         self.conf = conf
         self.notifiers = notifiers
         self.find_methods = find_methods
-        self.find_silences = find_silences
+        self.muter = muter or SilenceMuter(find_silences)
         self.jitter = jitter
 
     def routes(self, deliveries: list[Delivery], now: datetime.datetime | None = None
                ) -> list[Route]:
-        """Where each delivery goes (notification methods and the active silences of
-        their projects looked up in one call each)."""
+        """Where each delivery goes (notification methods looked up in one call), then,
+        at ``now``, what the mute stage holds back."""
         wanted = [m for m in (methods.method_id(d.action) for d in deliveries) if m]
         found = self.find_methods(wanted) if wanted else {}
         routes = [self._guarded_route(d, found) for d in deliveries]
         if now is not None and deliveries:
-            projects = sorted({d.notification.project_id for d in deliveries},
-                              key=lambda p: p or "")
-            try:
-                active = self.find_silences(projects, now)
-            except Exception as exc:  # never lose the claim: try again shortly
-                LOG.exception("reading the active silences failed")
-                for route in routes:
-                    if route.outcome is None:
-                        route.outcome = Outcome.retry(
-                            f"silences could not be read: {type(exc).__name__}")
-                return routes
-            self._silence(routes, active, now)
+            self.muter.mute(routes, now)
         return routes
 
     def _guarded_route(self, delivery: Delivery, found: dict[str, NotificationMethod]
@@ -126,26 +91,6 @@ class Dispatcher:
                         delivery.notification.alarm_id, exc)
             return Route(delivery, outcome=Outcome.failed(
                 f"the action cannot be delivered: {type(exc).__name__}: {exc}"))
-
-    @staticmethod
-    def _silence(routes: list[Route], active: dict[str | None, list[Silence]],
-                 now: datetime.datetime) -> None:
-        """Hold back the deliveries of alarms that an active silence matches."""
-        for route in routes:
-            if route.outcome is not None:
-                continue
-            n = route.delivery.notification
-            fields = silences.alarm_fields(n.alarm_id, n.alarm_name, n.severity, n.alarm_type)
-            candidates = active.get(n.project_id, [])
-            if n.current == State.OK.value:  # the ok that ends an acknowledgement is sent
-                candidates = [s for s in candidates if not s.expire_on_resolve]
-            held = silences.silencing(candidates, fields, now)  # never raises
-            if held is not None:
-                silence, until = held
-                shown = "until resolved" if until == datetime.datetime.max else \
-                    f"until {until.isoformat()}"
-                route.silenced = (silence.id, until)
-                route.outcome = Outcome.failed(f"silenced by {silence.id} {shown}")
 
     def _route(self, delivery: Delivery, found: dict[str, NotificationMethod]) -> Route:
         if delivery.repeat and not delivery.still_current():

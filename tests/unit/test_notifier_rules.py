@@ -162,3 +162,27 @@ def test_unreadable_silences_retry_the_deliveries_instead_of_losing_the_claim() 
     (route,) = routes
     assert route.outcome is not None and route.outcome.verdict is Verdict.RETRY
     assert "silences could not be read" in route.outcome.detail
+
+
+class _HoldFirst:
+    """A mute stage of its own: holds back the first undecided route."""
+
+    def __init__(self) -> None:
+        self.seen: list[int] = []
+
+    def mute(self, routes: list[Route], now: datetime.datetime) -> None:
+        self.seen = [r.delivery.id for r in routes]
+        routes[0].outcome = Outcome.failed("held by the test stage")
+
+
+def test_the_mute_stage_is_a_seam_between_routing_and_the_attempt() -> None:
+    conf = alarmapi_conf.prepare([])
+    stage = _HoldFirst()
+    plugins = {"http": object()}  # routed to, never called
+    first, second = Dispatcher(conf, plugins, lambda ids: {},  # type: ignore[arg-type]
+                               muter=stage).routes([delivery(), delivery()], NOW)
+    assert stage.seen == [7, 7]
+    assert first.outcome is not None and first.outcome.detail == "held by the test stage"
+    assert second.outcome is None and second.notifier is plugins["http"]
+    assert Dispatcher(conf, plugins, lambda ids: {}, muter=stage  # type: ignore[arg-type]
+                      ).routes([delivery()])[0].outcome is None  # no moment: no muting
