@@ -9,6 +9,8 @@ import enum
 import re
 import urllib.parse
 
+from alarmapi import errors
+
 #: The action scheme that names a notification method by id.
 SCHEME = "notification-method"
 _EMAIL = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+$")
@@ -39,8 +41,8 @@ class NotificationMethod:
     updated_at: datetime.datetime
 
 
-class InvalidMethod(ValueError):
-    """A notification method that cannot be stored, and why."""
+class InvalidMethod(errors.ClientError):
+    """A notification method that cannot be stored, and why (400)."""
 
 
 def is_email(address: str) -> bool:

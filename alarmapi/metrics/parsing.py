@@ -151,7 +151,7 @@ def parse_time(text: str | None, what: str) -> int | None:
     try:
         parsed = datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError as exc:
-        raise MetricsError(f"{what} {text!r} is not an ISO 8601 time", 422) from exc
+        raise MetricsError(f"{what} {text!r} is not an ISO 8601 time") from exc
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=datetime.UTC)
     return int(parsed.timestamp() * 1000)

@@ -32,7 +32,7 @@ from alarmapi.api.v2_0.base import (
 )
 from alarmapi.expressions import grammar, rules
 from alarmapi.metrics import parsing
-from alarmapi.metrics.errors import MetricsError
+from alarmapi.metrics.errors import MalformedRequest, MethodNotAllowed, MetricsError, NotFound
 from alarmapi.metrics.model import DimensionFilter
 from alarmapi.storage.base import AlarmFilter, InvalidMarker, SortKey
 
@@ -153,12 +153,11 @@ def _checked(ctx: RequestContext, body: dict[str, Any], existing: model.Alarm | 
 
 def _only_get() -> None:
     if pecan.request.method != "GET":
-        raise MetricsError(f"{pecan.request.method} is not allowed here: state history "
-                           "is read with GET", 405)
+        raise MethodNotAllowed(pecan.request.method, ": state history is read with GET")
 
 
-def _missing(alarm_id: str) -> MetricsError:
-    return MetricsError(f"No alarm {alarm_id} exists", 404)
+def _missing(alarm_id: str) -> NotFound:
+    return NotFound(f"No alarm {alarm_id} exists")
 
 
 def _expression_alarm(ctx: RequestContext, alarm_id: str, policy: str) -> model.Alarm:
@@ -219,7 +218,7 @@ class AlarmController:
             alarm_service.delete(ctx.storage, self._existing(ctx, "delete_alarm"))
             return webob.Response(status=204)
         if verb not in ("PUT", "PATCH"):
-            raise MetricsError(f"{verb} is not allowed here", 405)
+            raise MethodNotAllowed(verb)
         body = _body()
         if_match = pecan.request.headers.get("If-Match")
         stored = alarm_service.replace_fresh(
@@ -295,7 +294,7 @@ def _batches(ctx: RequestContext, project: str, listing: alarm_listing.Listing,
         try:
             alarms = ctx.storage.list_alarms(query)
         except InvalidMarker as exc:
-            raise MetricsError(f"offset {marker} is not an alarm id", 400) from exc
+            raise MalformedRequest(f"offset {marker} is not an alarm id") from exc
         yield [a for a in alarms
                if (shown := view.expression(a)) is not None and listing.matches(a, shown[1])]
         if len(alarms) < batch:
@@ -332,7 +331,7 @@ class AlarmsController:
             response.location = href
             return response
         if pecan.request.method != "GET":
-            raise MetricsError(f"{pecan.request.method} is not allowed here", 405)
+            raise MethodNotAllowed(pecan.request.method)
         ctx.enforce("get_alarms", {"project_id": project})
         return self._list(ctx, project, params)
 

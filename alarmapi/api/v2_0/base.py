@@ -15,7 +15,7 @@ import webob
 from alarmapi.api import faults
 from alarmapi.api.context import RequestContext
 from alarmapi.api.identity import Caller
-from alarmapi.metrics.errors import TITLES, MetricsError
+from alarmapi.metrics.errors import TITLES, MalformedRequest, MetricsError, NoTenant
 
 LOG = logging.getLogger(__name__)
 #: Roles a bare X-Auth-Token stands for in noauth mode (the seed's client sends only that).
@@ -40,8 +40,7 @@ def context() -> RequestContext:
 def tenant(ctx: RequestContext) -> str:
     """The caller's tenant; 401 when the request names none."""
     if ctx.caller.project_id is None:
-        raise MetricsError("no tenant: send X-Project-Id (or X-Auth-Token without keystone)",
-                           401)
+        raise NoTenant("no tenant: send X-Project-Id (or X-Auth-Token without keystone)")
     return ctx.caller.project_id
 
 
@@ -70,8 +69,6 @@ def endpoint(status: int = 200) -> Callable[[Callable[..., Any]], Any]:
                     raise MetricsError(f"parameter(s) {', '.join(repeated)} given more "
                                        "than once")
                 result = f(self, *args, **kwargs)
-            except MetricsError as exc:
-                return error_response(exc.status, exc.message)
             except Exception as exc:  # the one error table, in Monasca's shape
                 fault = faults.fault_of(exc, pecan.request.environ.get("openstack.request_id"))
                 return error_response(fault.status, fault.message)
@@ -91,9 +88,9 @@ def json_object(what: str) -> dict[str, Any]:
     try:
         body = json.loads(pecan.request.body or b"null")
     except ValueError as exc:
-        raise MetricsError(f"Request body is not valid JSON: {exc}", 400) from exc
+        raise MalformedRequest(f"Request body is not valid JSON: {exc}") from exc
     if not isinstance(body, dict):
-        raise MetricsError(f"Request body must be a JSON object with {what}", 400)
+        raise MalformedRequest(f"Request body must be a JSON object with {what}")
     return body
 
 

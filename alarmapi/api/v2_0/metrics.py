@@ -11,7 +11,7 @@ from alarmapi import clock
 from alarmapi.api.v2_0 import series
 from alarmapi.api.v2_0.base import context, endpoint, integer, legacy, page, tenant
 from alarmapi.metrics import parsing
-from alarmapi.metrics.errors import MetricsError
+from alarmapi.metrics.errors import MalformedRequest, MetricsError
 from alarmapi.metrics.model import STATISTICS, MetricQuery
 
 DEFAULT_LIMIT = 10_000
@@ -207,7 +207,7 @@ class MetricsController:
         try:
             body = json.loads(pecan.request.body or b"null")
         except (ValueError, RecursionError) as exc:
-            raise MetricsError(f"the body is not valid JSON: {exc}", 400) from exc
+            raise MalformedRequest(f"the body is not valid JSON: {exc}") from exc
         window = parsing.TimeWindow(
             ctx.services.conf.metrics.max_future_seconds * 1000,
             ctx.services.conf.metrics.max_age_seconds * 1000)

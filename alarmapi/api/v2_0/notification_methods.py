@@ -19,9 +19,9 @@ from alarmapi.api.v2_0.base import (
     page,
     tenant,
 )
-from alarmapi.metrics.errors import MetricsError
+from alarmapi.metrics.errors import MalformedRequest, MethodNotAllowed, MetricsError, NotFound
 from alarmapi.notification_methods import InvalidMethod, NotificationMethod
-from alarmapi.storage.sql.methods import SORT_FIELDS, DuplicateName
+from alarmapi.storage.sql.methods import SORT_FIELDS
 
 DEFAULT_LIMIT = 10_000
 
@@ -30,33 +30,24 @@ def _body() -> dict[str, Any]:
     body = json_object("name, type, address and period")
     unknown = sorted(set(body) - {"name", "type", "address", "period"})
     if unknown:
-        raise MetricsError(f"extra keys not allowed: {', '.join(unknown)}", 400)
+        raise MalformedRequest(f"extra keys not allowed: {', '.join(unknown)}")
     return body
 
 
 def _checked(ctx: Any, body: dict[str, Any]) -> tuple[str, str, str, int]:
-    try:
-        name, kind, address, period = methods.check(
-            body.get("name"), body.get("type"), body.get("address"), body.get("period", 0),
-            ctx.services.conf.notifier.valid_notification_periods)
-    except InvalidMethod as exc:
-        raise MetricsError(str(exc), 400) from exc
+    name, kind, address, period = methods.check(
+        body.get("name"), body.get("type"), body.get("address"), body.get("period", 0),
+        ctx.services.conf.notifier.valid_notification_periods)
     if kind in (methods.MethodType.WEBHOOK, methods.MethodType.ALERTMANAGER):
         reason = ctx.services.action_rules.refusal(address)
         if reason is not None:
-            raise MetricsError(f"Address {address} is not allowed: {reason}", 400)
+            raise InvalidMethod(f"Address {address} is not allowed: {reason}")
     return name, kind.value, address, period
 
 
 def _render(method: NotificationMethod, href: str) -> dict[str, Any]:
     return {"id": method.id, "links": [{"rel": "self", "href": href}], "name": method.name,
             "type": method.type, "address": method.address, "period": method.period}
-
-
-def _conflict(exc: DuplicateName) -> MetricsError:
-    where = f" with id {exc.existing_id}" if exc.existing_id else ""
-    return MetricsError(f"A notification method with name {exc.name} already exists{where}",
-                        409)
 
 
 def _sort_by(value: str | None) -> list[tuple[str, str]]:
@@ -74,8 +65,8 @@ def _sort_by(value: str | None) -> list[tuple[str, str]]:
     return keys
 
 
-def _missing(method_id: str) -> MetricsError:
-    return MetricsError(f"No notification method {method_id} exists", 404)
+def _missing(method_id: str) -> NotFound:
+    return NotFound(f"No notification method {method_id} exists")
 
 
 class NotificationMethodController:
@@ -106,7 +97,7 @@ class NotificationMethodController:
                 raise _missing(self.method_id)
             return webob.Response(status=204)
         if verb not in ("PUT", "PATCH"):
-            raise MetricsError(f"{verb} is not allowed here", 405)
+            raise MethodNotAllowed(verb)
         ctx.enforce("notification_methods:update", target)
         existing = self._existing(ctx)
         body = _body()
@@ -116,11 +107,8 @@ class NotificationMethodController:
         name, kind, address, period = _checked(ctx, body)
         updated = NotificationMethod(existing.id, existing.project_id, name, kind, address,
                                      period, existing.created_at, clock.utcnow())
-        try:
-            if not ctx.storage.methods.update(updated):
-                raise _missing(self.method_id)
-        except DuplicateName as exc:
-            raise _conflict(exc) from exc
+        if not ctx.storage.methods.update(updated):  # DuplicateName: a 409
+            raise _missing(self.method_id)
         return _render(updated, pecan.request.path_url)
 
 
@@ -150,7 +138,7 @@ class NotificationMethodsController:
             ctx.enforce("notification_methods:create", target)
             return self._create(ctx)
         if pecan.request.method != "GET":
-            raise MetricsError(f"{pecan.request.method} is not allowed here", 405)
+            raise MethodNotAllowed(pecan.request.method)
         ctx.enforce("notification_methods:get", target)
         limit = integer(params.get("limit"), "limit") or DEFAULT_LIMIT
         offset = integer(params.get("offset"), "offset", minimum=0) or 0
@@ -166,10 +154,7 @@ class NotificationMethodsController:
         now = clock.utcnow()
         method = NotificationMethod(str(uuid.uuid4()), tenant(ctx), name, kind,
                                     address, period, now, now)
-        try:
-            ctx.storage.methods.create(method)
-        except DuplicateName as exc:
-            raise _conflict(exc) from exc
+        ctx.storage.methods.create(method)  # DuplicateName: a 409
         href = f"{pecan.request.path_url.rstrip('/')}/{method.id}"
         response = json_response(_render(method, href), 201)
         response.location = href

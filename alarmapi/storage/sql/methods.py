@@ -7,6 +7,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from alarmapi import errors
 from alarmapi.notification_methods import NotificationMethod
 from alarmapi.storage.models import method_table
 from alarmapi.storage.sql import engine as engines
@@ -16,11 +17,12 @@ _M = method_table.c
 SORT_FIELDS = ("id", "name", "type", "address", "created_at", "updated_at", "period")
 
 
-class DuplicateName(ValueError):
-    """Another method of the project has this name."""
+class DuplicateName(errors.StateConflict):
+    """Another method of the project has this name (409, Monasca's message)."""
 
     def __init__(self, name: str, existing_id: str) -> None:
-        super().__init__(name)
+        where = f" with id {existing_id}" if existing_id else ""
+        super().__init__(f"A notification method with name {name} already exists{where}")
         self.name = name
         self.existing_id = existing_id
 
