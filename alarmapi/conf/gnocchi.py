@@ -2,17 +2,18 @@
 
 from oslo_config import cfg
 
+from alarmapi.conf.backend import backend_opts
+
 GROUP = "gnocchi"
 
 OPTS = [
-    cfg.URIOpt(
-        "endpoint",
-        schemes=["http", "https"],
-        help="Base URL of the Gnocchi API (for example http://127.0.0.1:8041). "
+    *backend_opts(
+        "Gnocchi",
+        "Base URL of the Gnocchi API (for example http://127.0.0.1:8041). "
         "With auth_mode = keystone it may be left unset: the endpoint of service type "
         "'metric' is then taken from the catalog. Without either, gnocchi_* alarms "
         "cannot be validated and are refused with 503.",
-    ),
+        "one per distinct rule data of a batch of alarms"),
     cfg.StrOpt(
         "auth_mode",
         default="basic",
@@ -21,17 +22,6 @@ OPTS = [
         help="How to authenticate to Gnocchi.",
     ),
     cfg.StrOpt("user", default="admin", help="User name sent with basic auth."),
-    cfg.FloatOpt(
-        "timeout", default=10.0, min=0.1, max=300, help="Seconds before a Gnocchi call fails."
-    ),
-    cfg.IntOpt(
-        "parallel_requests",
-        default=8,
-        min=1,
-        max=64,
-        help="Gnocchi requests the evaluator sends at the same time (one per distinct "
-        "rule data of a batch of alarms); 1 sends them one after the other.",
-    ),
     cfg.IntOpt(
         "capabilities_cache_seconds",
         default=3600,
