@@ -9,9 +9,10 @@ source of it register apart, under the entry points ``alarmapi.alarm.rule`` and
 ``alarmapi.evaluator.source``; ``tests/unit/test_registries.py`` keeps them in step
 with this registry.
 
-Adding a rule type is: its shape (here or in its own module), one :class:`RuleKind` in
-``KINDS``, its API schema and its source module with their entry-point lines, and their
-tests.
+Adding a rule type (here or in a plugin package) is: its module(s) with its shape, its
+:class:`RuleKind`, its API schema and its evaluator source; one entry-point line for
+each of the three (``alarmapi.rule_kind``, ``alarmapi.alarm.rule``,
+``alarmapi.evaluator.source``); and their tests.
 """
 
 from __future__ import annotations
@@ -21,8 +22,13 @@ import functools
 from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
+from stevedore import extension
+
 from alarmapi import events, rule_shapes, rule_types
 from alarmapi.rule_shapes import UnusableRule
+
+#: Entry points: alarm type name → its RuleKind.
+NAMESPACE = "alarmapi.rule_kind"
 
 
 class CompleteShape(Protocol):
@@ -62,18 +68,39 @@ def _gnocchi(name: str) -> RuleKind:
                     completes=True, composable=True)
 
 
-#: Every rule kind, in the order the API lists the types.
-KINDS: dict[str, RuleKind] = {kind.name: kind for kind in (
-    RuleKind(rule_types.THRESHOLD, rule_shapes.ThresholdShape.from_stored, completes=True,
-             composable=True, backtested=True),
-    *(_gnocchi(name) for name in rule_types.GNOCCHI_TYPES),
-    RuleKind(rule_types.COMPOSITE, backtested=True),
-    RuleKind(rule_types.EVENT, events.EventShape.from_stored),
-    RuleKind(rule_types.PROMETHEUS, rule_shapes.PrometheusShape.from_stored, completes=True,
-             composable=True),
-    RuleKind(rule_types.LOADBALANCER_MEMBER_HEALTH,
-             rule_shapes.LoadBalancerShape.from_stored),
-)}
+THRESHOLD = RuleKind(rule_types.THRESHOLD, rule_shapes.ThresholdShape.from_stored,
+                     completes=True, composable=True, backtested=True)
+GNOCCHI_RESOURCES = _gnocchi(rule_types.GNOCCHI_RESOURCES)
+GNOCCHI_BY_METRICS = _gnocchi(rule_types.GNOCCHI_BY_METRICS)
+GNOCCHI_BY_RESOURCES = _gnocchi(rule_types.GNOCCHI_BY_RESOURCES)
+COMPOSITE = RuleKind(rule_types.COMPOSITE, backtested=True)
+EVENT = RuleKind(rule_types.EVENT, events.EventShape.from_stored)
+PROMETHEUS = RuleKind(rule_types.PROMETHEUS, rule_shapes.PrometheusShape.from_stored,
+                      completes=True, composable=True)
+LOADBALANCER_MEMBER_HEALTH = RuleKind(rule_types.LOADBALANCER_MEMBER_HEALTH,
+                                      rule_shapes.LoadBalancerShape.from_stored)
+
+
+def _registered() -> dict[str, RuleKind]:
+    """The kinds of the ``alarmapi.rule_kind`` entry points (alarmapi's own and any a
+    plugin package adds), by name in entry-point name order."""
+    manager: extension.ExtensionManager[Any] = extension.ExtensionManager(
+        NAMESPACE, invoke_on_load=False)
+    kinds: dict[str, RuleKind] = {}
+    for ext in sorted(manager, key=lambda e: e.name):
+        found = ext.plugin
+        if not isinstance(found, RuleKind) or found.name != ext.name:
+            raise RuntimeError(f"entry point {NAMESPACE}:{ext.name} is not the RuleKind "
+                               f"named {ext.name}")
+        kinds[found.name] = found
+    if not kinds:
+        raise RuntimeError(f"no rule kinds found in entry points {NAMESPACE}: is alarmapi "
+                           "installed (pip install -e .)?")
+    return kinds
+
+
+#: Every rule kind, by alarm type.
+KINDS: dict[str, RuleKind] = _registered()
 
 #: Every alarm type the API accepts.
 ALL_TYPES = tuple(KINDS)
