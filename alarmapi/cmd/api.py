@@ -34,7 +34,7 @@ def main(argv: list[str] | None = None) -> int:
     log.register_options(conf)
     alarmapi_conf.parse(conf, sys.argv[1:] if argv is None else argv)
     log.setup(conf, "alarmapi")
-    aodh_compat.log_ignored(conf, log.getLogger("alarmapi.conf"))
+    aodh_compat.report_start(conf, log.getLogger("alarmapi.conf"))
     host = conf.host or conf.api.host
     port = conf.port or conf.api.port
     application = app.load_app(conf)

@@ -47,5 +47,5 @@ def for_command(argv: list[str] | None, cli_opts: Sequence[cfg.Opt] | None = Non
     log.register_options(conf)
     parse(conf, sys.argv[1:] if argv is None else argv)
     log.setup(conf, "alarmapi")
-    aodh_compat.log_ignored(conf, log.getLogger("alarmapi.conf"))
+    aodh_compat.report_start(conf, log.getLogger("alarmapi.conf"))
     return conf

@@ -6,8 +6,13 @@ alarmapi's own options, under Aodh's group and name or as deprecated names.)"""
 from __future__ import annotations
 
 import logging
+import os
 
 from oslo_config import cfg
+
+#: Set in the environment once a process reported the configuration at start: the
+#: processes it starts (supervised workers, alarmapi-all's daemons) do not repeat it.
+REPORTED_ENV = "ALARMAPI_START_REPORTED"
 
 #: group -> [(option, why it is ignored)]
 IGNORED: dict[str, list[tuple[cfg.Opt, str]]] = {
@@ -72,3 +77,17 @@ def log_ignored(conf: cfg.ConfigOpts, log: logging.Logger | logging.LoggerAdapte
     """Log each ignored option that is set, once (at start)."""
     for line in set_but_ignored(conf):
         log.warning("%s", line)
+
+
+def report_start(conf: cfg.ConfigOpts, log: logging.Logger | logging.LoggerAdapter) -> bool:
+    """Log, once per deployment start, the ignored Aodh options that are set and how
+    [service_credentials] is used; a process started by one that reported says nothing.
+    Return whether this process reported."""
+    if os.environ.get(REPORTED_ENV):
+        return False
+    from alarmapi import service_auth
+
+    log_ignored(conf, log)
+    log.info("%s", service_auth.described(conf))
+    os.environ[REPORTED_ENV] = "1"
+    return True

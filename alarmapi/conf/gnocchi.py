@@ -9,10 +9,12 @@ GROUP = "gnocchi"
 OPTS = [
     *backend_opts(
         "Gnocchi",
-        "Base URL of the Gnocchi API (for example http://127.0.0.1:8041). "
-        "With auth_mode = keystone it may be left unset: the endpoint of service type "
-        "'metric' is then taken from the catalog. Without either, gnocchi_* alarms "
-        "cannot be validated and are refused with 503.",
+        "Base URL of the Gnocchi API (for example http://127.0.0.1:8041). Unset, "
+        "Gnocchi is found as Aodh finds it: at the endpoint [service_credentials] names "
+        "without keystone (auth_type none or gnocchi-basic, with endpoint and user), "
+        "else in the [service_credentials] keystone catalog (service type 'metric'). "
+        "Without any of them, gnocchi_* alarms cannot be validated and are refused "
+        "with 503.",
         "one per distinct rule data of a batch of alarms"),
     cfg.StrOpt(
         "auth_mode",

@@ -22,6 +22,12 @@ OPTS: list[cfg.Opt] = [
     *loading.get_auth_common_conf_options(),
     *(_optional(opt) for opt in loading.get_auth_plugin_conf_options("password")),
     cfg.StrOpt("region_name", help="Region of the endpoints looked up in the catalog."),
+    # The endpoint-only auth types of an aodh.conf (service_auth.direct).
+    cfg.StrOpt("endpoint", help="With auth_type none, gnocchi-basic or gnocchi-noauth "
+               "(no keystone, as an aodh.conf may say): Gnocchi's endpoint. Prometheus and "
+               "Octavia are never called there."),
+    cfg.StrOpt("user", help="With auth_type gnocchi-basic: the user sent in Gnocchi's "
+               "basic auth (default admin)."),
     cfg.StrOpt("interface", default="public",
                choices=("public", "internal", "admin", "publicURL", "internalURL",
                         "adminURL"),

@@ -160,20 +160,28 @@ class GnocchiClient:
 
 
 def from_config(conf: Any) -> GnocchiClient | None:
-    """The client the [gnocchi] options describe; None when Gnocchi is not configured
-    (no endpoint, and no keystone catalog to find one in)."""
-    if conf.gnocchi.auth_mode == "keystone":
+    """The client of the Gnocchi the configuration names, resolved as Aodh finds it
+    for an aodh.conf: ``[gnocchi]`` when it names one (its endpoint, or auth_mode
+    keystone), else the endpoint ``[service_credentials]`` names without keystone
+    (auth_type none or gnocchi-basic), else the keystone catalog's ``metric`` service;
+    None when nothing names a Gnocchi."""
+    opts = conf.gnocchi
+    ttl = opts.capabilities_cache_seconds
+    if opts.auth_mode == "keystone":
         return GnocchiClient(
-            conf.gnocchi.endpoint, timeout=conf.gnocchi.timeout, user=None,
-            capabilities_ttl=conf.gnocchi.capabilities_cache_seconds,
-            adapter=service_auth.adapter(conf, SERVICE_TYPE, conf.gnocchi.endpoint,
-                                         conf.gnocchi.parallel_requests))
-    if not conf.gnocchi.endpoint:
-        return None
-    return GnocchiClient(
-        conf.gnocchi.endpoint,
-        timeout=conf.gnocchi.timeout,
-        user=conf.gnocchi.user if conf.gnocchi.auth_mode == "basic" else None,
-        capabilities_ttl=conf.gnocchi.capabilities_cache_seconds,
-        pool_size=conf.gnocchi.parallel_requests,
-    )
+            opts.endpoint, timeout=opts.timeout, user=None, capabilities_ttl=ttl,
+            adapter=service_auth.adapter(conf, SERVICE_TYPE, opts.endpoint,
+                                         opts.parallel_requests))
+    if opts.endpoint:
+        return GnocchiClient(opts.endpoint, timeout=opts.timeout,
+                             user=opts.user if opts.auth_mode == "basic" else None,
+                             capabilities_ttl=ttl, pool_size=opts.parallel_requests)
+    named = service_auth.direct(conf)
+    if named is not None:
+        return GnocchiClient(named.endpoint, timeout=opts.timeout, user=named.user,
+                             capabilities_ttl=ttl, pool_size=opts.parallel_requests)
+    if service_auth.configured(conf):
+        return GnocchiClient(
+            None, timeout=opts.timeout, user=None, capabilities_ttl=ttl,
+            adapter=service_auth.adapter(conf, SERVICE_TYPE, None, opts.parallel_requests))
+    return None
