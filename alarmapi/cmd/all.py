@@ -21,6 +21,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from alarmapi.cmd import supervisor
+from alarmapi.cmd.fatal import guarded
 
 if TYPE_CHECKING:  # the supervising parent imports no more than it needs
     from alarmapi.storage import Connection
@@ -184,6 +185,7 @@ def child(argv: list[str] | None) -> int:
     return serve(conf, daemon.stop_event(conf, "stopping every component"))
 
 
+@guarded
 def main(argv: list[str] | None = None) -> int:
     """The supervising parent (stdlib only, so it stays small), or as its child the
     service itself."""

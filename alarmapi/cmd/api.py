@@ -11,6 +11,7 @@ from oslo_log import log
 
 from alarmapi import conf as alarmapi_conf
 from alarmapi.api import app
+from alarmapi.cmd.fatal import guarded
 from alarmapi.conf import aodh_compat
 
 LOG = log.getLogger(__name__)
@@ -27,6 +28,7 @@ class ThreadingWSGIServer(socketserver.ThreadingMixIn, simple_server.WSGIServer)
     daemon_threads = True
 
 
+@guarded
 def main(argv: list[str] | None = None) -> int:
     """Upgrade nothing, just serve: run alarmapi-dbsync first."""
     conf = alarmapi_conf.new_config()

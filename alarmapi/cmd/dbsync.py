@@ -9,6 +9,7 @@ from oslo_config import cfg
 
 from alarmapi import clock
 from alarmapi import conf as alarmapi_conf
+from alarmapi.cmd.fatal import guarded
 from alarmapi.storage import get_connection
 
 CLI_OPTS = [
@@ -20,6 +21,7 @@ CLI_OPTS = [
 ]
 
 
+@guarded
 def main(argv: list[str] | None = None) -> int:
     """Run the Alembic migrations up to head, then the Aodh import if asked for."""
     from alarmapi.storage.sql.aodh_import import AodhImportError, import_aodh

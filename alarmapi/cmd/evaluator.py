@@ -18,6 +18,7 @@ from oslo_log import log
 from alarmapi import clock, self_metrics
 from alarmapi import conf as alarmapi_conf
 from alarmapi.cmd import daemon, supervisor
+from alarmapi.cmd.fatal import guarded
 from alarmapi.evaluator import sources
 from alarmapi.evaluator.partition import Everything, HashRing, Partition
 from alarmapi.evaluator.service import Evaluator
@@ -76,6 +77,7 @@ def timed_cycle(evaluator: Evaluator, between_batches: Callable[[], None],
     return record
 
 
+@guarded
 def main(argv: list[str] | None = None) -> int:
     """Run cycles until stopped."""
     conf = alarmapi_conf.for_command(argv)

@@ -15,11 +15,13 @@ from oslo_log import log
 from alarmapi import clock
 from alarmapi import conf as alarmapi_conf
 from alarmapi.clock import utcnow
+from alarmapi.cmd.fatal import guarded
 from alarmapi.storage.sql import SQLConnection, expiry
 
 LOG = log.getLogger(__name__)
 
 
+@guarded
 def main(argv: list[str] | None = None) -> int:
     """Delete expired measurements, history and notifications; print what was removed."""
     conf = alarmapi_conf.for_command(argv)

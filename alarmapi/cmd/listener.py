@@ -16,6 +16,7 @@ from oslo_log import log
 from alarmapi import conf as alarmapi_conf
 from alarmapi import self_metrics
 from alarmapi.cmd import daemon, supervisor
+from alarmapi.cmd.fatal import guarded
 from alarmapi.listener.service import EventHandler, ListenerReport
 from alarmapi.storage import get_connection
 
@@ -59,6 +60,7 @@ def listener(conf: Any, handler: EventHandler) -> Any:
         batch_size=conf.listener.batch_size, batch_timeout=conf.listener.batch_timeout)
 
 
+@guarded
 def main(argv: list[str] | None = None) -> int:
     """Listen until stopped: in this process, or with ``[listener] workers`` above
     one in that many supervised processes sharing the queue."""

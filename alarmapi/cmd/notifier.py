@@ -18,6 +18,7 @@ from alarmapi import conf as alarmapi_conf
 from alarmapi import destinations, self_metrics
 from alarmapi.clock import utcnow
 from alarmapi.cmd import daemon, supervisor
+from alarmapi.cmd.fatal import guarded
 from alarmapi.notifier.dispatch import Dispatcher, load_notifiers
 from alarmapi.notifier.http_client import HTTPClient, TLSOptions
 from alarmapi.notifier.service import NotifierService
@@ -49,6 +50,7 @@ def build_service(conf: Any, storage: Connection | None = None,
                                       find_silences=storage.silences.active), clock)
 
 
+@guarded
 def main(argv: list[str] | None = None) -> int:
     """Deliver until stopped."""
     conf = alarmapi_conf.for_command(argv)
