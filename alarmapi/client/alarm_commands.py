@@ -25,9 +25,6 @@ from alarmapi.client.commands import (
     word,
 )
 
-RULE_TYPES = ("threshold", "gnocchi_resources_threshold",
-              "gnocchi_aggregation_by_metrics_threshold",
-              "gnocchi_aggregation_by_resources_threshold", "composite")
 AODH_SEVERITIES = {"LOW": "low", "MEDIUM": "moderate", "MODERATE": "moderate",
                    "HIGH": "critical", "CRITICAL": "critical"}
 SHOW_FORMATTERS: dict[str, fmt.Formatter] = {
@@ -82,30 +79,29 @@ def _constraint(text: str) -> dict[str, Any]:
     return found
 
 
-def _rule(args: argparse.Namespace) -> dict[str, Any]:
-    """The <type>_rule of a typed alarm-create from its options."""
-    if args.type == "composite":
-        if not args.composite_rule:
-            raise exc.CommandError("--composite-rule is required for a composite alarm")
-        return dict(_json_value(args.composite_rule))
-    rule: dict[str, Any] = {}
-    if args.threshold is not None:
-        rule["threshold"] = args.threshold
-    for option, key in (("comparison_operator", "comparison_operator"),
-                        ("evaluation_periods", "evaluation_periods")):
-        if getattr(args, option) is not None:
-            rule[key] = getattr(args, option)
-    if args.type == "threshold":
-        rule.update({k: v for k, v in (("meter_name", args.meter_name),
-                                       ("period", args.period),
-                                       ("statistic", args.statistic)) if v is not None})
-        if args.query:
-            rule["query"] = _query(args.query)
-        return rule
-    rule.update({k: v for k, v in (("granularity", args.granularity),
-                                   ("aggregation_method", args.aggregation_method),
-                                   ("resource_type", args.resource_type),
-                                   ("resource_id", args.resource_id)) if v is not None})
+def _given(args: argparse.Namespace, *pairs: tuple[str, str]) -> dict[str, Any]:
+    """The rule fields whose options were given: (option dest, rule key) pairs."""
+    return {key: getattr(args, dest) for dest, key in pairs if getattr(args, dest) is not None}
+
+
+def _compared(args: argparse.Namespace) -> dict[str, Any]:
+    return _given(args, ("threshold", "threshold"),
+                  ("comparison_operator", "comparison_operator"),
+                  ("evaluation_periods", "evaluation_periods"))
+
+
+def _threshold_rule(args: argparse.Namespace) -> dict[str, Any]:
+    rule = {**_compared(args), **_given(args, ("meter_name", "meter_name"),
+                                         ("period", "period"), ("statistic", "statistic"))}
+    if args.query:
+        rule["query"] = _query(args.query)
+    return rule
+
+
+def _gnocchi_rule(args: argparse.Namespace) -> dict[str, Any]:
+    rule = {**_compared(args), **_given(
+        args, ("granularity", "granularity"), ("aggregation_method", "aggregation_method"),
+        ("resource_type", "resource_type"), ("resource_id", "resource_id"))}
     if args.metric:
         if args.type == "gnocchi_aggregation_by_metrics_threshold":
             rule["metrics"] = args.metric
@@ -114,6 +110,52 @@ def _rule(args: argparse.Namespace) -> dict[str, Any]:
     if args.query:
         rule["query"] = args.query  # Gnocchi's search, as JSON text
     return rule
+
+
+def _prometheus_rule(args: argparse.Namespace) -> dict[str, Any]:
+    rule = _given(args, ("threshold", "threshold"),
+                  ("comparison_operator", "comparison_operator"))
+    if args.query:
+        rule["query"] = args.query  # PromQL
+    return rule
+
+
+def _event_rule(args: argparse.Namespace) -> dict[str, Any]:
+    rule = _given(args, ("event_type", "event_type"))
+    if args.query:
+        rule["query"] = _query(args.query)
+    return rule
+
+
+def _loadbalancer_rule(args: argparse.Namespace) -> dict[str, Any]:
+    return _given(args, ("pool_id", "pool_id"), ("stack_id", "stack_id"),
+                  ("autoscaling_group_id", "autoscaling_group_id"))
+
+
+def _composite_rule(args: argparse.Namespace) -> dict[str, Any]:
+    if not args.composite_rule:
+        raise exc.CommandError("--composite-rule is required for a composite alarm")
+    return dict(_json_value(args.composite_rule))
+
+
+#: How alarm-create --type builds each type's rule from its options.
+RULES = {
+    "threshold": _threshold_rule,
+    "gnocchi_resources_threshold": _gnocchi_rule,
+    "gnocchi_aggregation_by_metrics_threshold": _gnocchi_rule,
+    "gnocchi_aggregation_by_resources_threshold": _gnocchi_rule,
+    "composite": _composite_rule,
+    "event": _event_rule,
+    "prometheus": _prometheus_rule,
+    "loadbalancer_member_health": _loadbalancer_rule,
+}
+#: Every rule type alarm-create --type takes (every type the API serves).
+RULE_TYPES = tuple(RULES)
+
+
+def _rule(args: argparse.Namespace) -> dict[str, Any]:
+    """The <type>_rule of a typed alarm-create from its options."""
+    return RULES[args.type](args)
 
 
 @arg("name", metavar="<ALARM_NAME>", help="Name of the alarm to create.")
@@ -136,7 +178,8 @@ def _rule(args: argparse.Namespace) -> dict[str, Any]:
 @arg("--meter-name", help="threshold: the metric name in alarmapi's metric store.")
 @arg("--period", type=int, help="threshold: length of each period, in seconds.")
 @arg("--statistic", choices=("max", "min", "avg", "sum", "count", "last"))
-@arg("--query", help="threshold: field=value;... (dimensions). gnocchi_aggregation_by_"
+@arg("--query", help="threshold: field=value;... (dimensions); event: field=value;... "
+                     "(traits); prometheus: the PromQL query; gnocchi_aggregation_by_"
                      "resources_threshold: Gnocchi's search as JSON.")
 @arg("--granularity", type=int, help="gnocchi_*: the archive granularity in seconds.")
 @arg("--aggregation-method", help="gnocchi_*: mean, max, rate:mean ...")
@@ -145,6 +188,10 @@ def _rule(args: argparse.Namespace) -> dict[str, Any]:
 @arg("--resource-type", help="gnocchi_*: the resource type.")
 @arg("--resource-id", help="gnocchi_resources_threshold: the resource id.")
 @arg("--composite-rule", metavar="<JSON or @FILE>", help="composite: the and/or tree.")
+@arg("--event-type", help="event: the event type (a shell pattern, * by default).")
+@arg("--pool-id", help="loadbalancer_member_health: the Octavia pool.")
+@arg("--stack-id", help="loadbalancer_member_health: the Heat stack.")
+@arg("--autoscaling-group-id", help="loadbalancer_member_health: the autoscaling group.")
 @command("alarm-create")
 def do_alarm_create(c: V2Client, args: argparse.Namespace) -> None:
     """Create alarm."""

@@ -77,6 +77,9 @@ def full_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentP
                                     description=text, add_help=True)
         for names, kwargs in arguments(function):
             sub.add_argument(*names, **kwargs)
+        # -j after the subcommand too; absent there, the global one stands.
+        sub.add_argument("-j", "--json", action="store_true", default=argparse.SUPPRESS,
+                         help="output raw json response")
         parsers[name] = sub
     help_parser = subparsers.add_parser("help", help="Display help about this program or "
                                         "one of its subcommands.")
@@ -164,6 +167,10 @@ def main(argv: list[str] | None = None) -> int:
     function = COMMANDS[args.command]
     try:
         function(build_client(args), args)
+        sys.stdout.flush()
+    except BrokenPipeError:  # the reader stopped (| head): nothing more to say
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except exc.HTTPException as error:
         print(f"HTTPException code={error.code} message={error.message}", file=sys.stderr)
         return 1

@@ -234,3 +234,44 @@ def test_alarm_backtest(base_url: str, tmp_path: pathlib.Path) -> None:
     stranger = run(base_url, "alarm-backtest", alarm["id"], *window, tenant="someone-else",
                    ok=False)
     assert f"Alarm {alarm['id']} not found" in stranger
+
+
+def test_new_user_frictions(base_url: str) -> None:
+    """Issue 28.5: -j after the subcommand, every rule type through --type, no traceback
+    when the reader of the output stops early."""
+    tenant = "friction-tenant"
+    event = json.loads(run(base_url, "alarm-create", "boot", "--type", "event",
+                           "--event-type", "compute.instance.*", "--query", "state=active",
+                           tenant=tenant))
+    assert event["event_rule"]["event_type"] == "compute.instance.*"
+    assert event["event_rule"]["query"][0]["field"] == "state"
+    promql = json.loads(run(base_url, "alarm-create", "up", "--type", "prometheus",
+                            "--query", "up", "--threshold", "1", "--comparison-operator",
+                            "lt", tenant=tenant))
+    assert promql["prometheus_rule"] == {"query": "up", "threshold": 1.0,
+                                         "comparison_operator": "lt"}
+    pool = json.loads(run(base_url, "alarm-create", "members", "--type",
+                          "loadbalancer_member_health", "--pool-id", "p1", "--stack-id", "s1",
+                          "--autoscaling-group-id", "g1", tenant=tenant))
+    assert pool["loadbalancer_member_health_rule"]["pool_id"] == "p1"
+    helped = run(base_url, "help", "alarm-create", tenant=tenant)
+    for name in ("event", "prometheus", "loadbalancer_member_health", "composite"):
+        assert name in helped
+    before = json.loads(run(base_url, "-j", "alarm-list", "--all-types", tenant=tenant))
+    after = json.loads(run(base_url, "alarm-list", "--all-types", "-j", tenant=tenant))
+    assert before == after and len(after) == 3
+    headers = {"X-Project-Id": tenant, "X-User-Id": "u", "X-Roles": "member"}
+    for n in range(300):  # far more output than a pipe holds (64 KiB)
+        requests.post(base_url + "/v2/alarms", headers=headers, timeout=30, json={
+            "name": f"many{n:03d}-" + "x" * 200, "type": "event",
+            "event_rule": {}}).raise_for_status()
+    reading = subprocess.Popen(
+        [str(CLI), "--os-no-client-auth", "--os-auth-token", tenant, "--alarmapi-url",
+         base_url, "alarm-list", "--all-types"], stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE)
+    assert reading.stdout is not None and reading.stderr is not None
+    reading.stdout.readline()
+    reading.stdout.close()  # as `| head -1` does
+    error = reading.stderr.read().decode()
+    assert reading.wait(timeout=60) == 0
+    assert "Traceback" not in error and "BrokenPipe" not in error, error

@@ -21,3 +21,9 @@ def test_every_evaluated_type_has_one_registered_source() -> None:
     assert sorted(judged) == sorted(set(judged))  # no type judged by two sources
     assert set(judged) == set(rule_kinds.EVALUATED_TYPES) - {rule_types.COMPOSITE}
     assert set(judged) <= set(rule_classes())
+
+
+def test_the_cli_creates_every_rule_type() -> None:
+    from alarmapi.client.alarm_commands import RULE_TYPES
+
+    assert sorted(RULE_TYPES) == sorted(rule_kinds.ALL_TYPES)
