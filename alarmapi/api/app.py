@@ -132,6 +132,20 @@ def console_factory(global_conf: dict[str, Any], **local_conf: Any) -> WSGIApp:
     return factory(_services(global_conf).conf)
 
 
+def favicon_factory(global_conf: dict[str, Any], **local_conf: Any) -> WSGIApp:
+    """Paste app factory of /favicon.ico: the console's icon, where browsers look."""
+    from alarmapi.console.app import FAVICON
+
+    body = FAVICON.read_bytes()
+
+    def favicon(environ: dict[str, Any], start_response: Any) -> Any:
+        response = webob.Response(body=body, content_type="image/x-icon")
+        response.cache_control = "public, max-age=86400"
+        return response(environ, start_response)
+
+    return favicon
+
+
 def healthcheck_factory(global_conf: dict[str, Any], **local_conf: Any) -> WSGIApp:
     """Paste app factory of /healthcheck: 200 when the database answers, else 503."""
     services = _services(global_conf)

@@ -23,7 +23,10 @@ HERE = pathlib.Path(__file__).parent
 STATIC = HERE / "static"
 #: The charting library, as npm installs it (tools/install.sh runs npm ci here).
 CHART_JS = pathlib.Path("node_modules/chart.js/dist/chart.umd.min.js")
-_TYPES = {".js": "text/javascript", ".css": "text/css", ".svg": "image/svg+xml"}
+_TYPES = {".js": "text/javascript", ".css": "text/css", ".svg": "image/svg+xml",
+          ".ico": "image/x-icon"}
+#: The console's icon, also served at /favicon.ico.
+FAVICON = STATIC / "favicon.ico"
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'none'; script-src 'self'; style-src 'self'; "
                                "img-src 'self' data:; connect-src 'self'; "

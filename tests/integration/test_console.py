@@ -100,8 +100,10 @@ def test_an_operator_sees_lists_plots_and_sets_state(service: tuple[str, dict[st
     with chromium() as browser:
         _sign_in(browser, url, "p1", "u1")
         until(browser, lambda b: len(_rows(b)) == 2, "p1's two alarms")
-        assert _rows(browser) == ["cpu-high", "disk-low"]  # sorted by name
+        assert _rows(browser) == ["cpu-high", "disk-low"]  # firing first
         assert texts(browser, "#alarms tbody tr:first-child .badge") == ["alarm"]
+        browser.find_element(By.CSS_SELECTOR, "th[data-sort=name]").click()
+        assert _rows(browser) == ["cpu-high", "disk-low"]  # by name
         browser.find_element(By.CSS_SELECTOR, "th[data-sort=name]").click()
         assert _rows(browser) == ["disk-low", "cpu-high"]  # descending now
         browser.find_element(By.ID, "filter").send_keys("cpu")
@@ -159,13 +161,13 @@ def test_the_list_follows_state_changes(service: tuple[str, dict[str, Any]]) -> 
     url, ids = service
     with chromium() as browser:
         _sign_in(browser, url, "p1", "u1")
-        until(browser, lambda b: _rows(b)[:2] == ["cpu-high", "disk-low"], "the list")
-        before = texts(browser, "#alarms tbody tr:first-child .badge")
+        hot = f"#alarms tbody tr[data-alarm-id='{ids['hot']}'] .badge"
+        until(browser, lambda b: texts(b, hot), "the list")
+        before = texts(browser, hot)
         wanted = "insufficient data" if before != ["insufficient data"] else "alarm"
         assert requests.put(f"{url}/v2/alarms/{ids['hot']}/state", json=wanted, headers=P1,
                             timeout=30).status_code == 200
-        until(browser, lambda b: texts(b, "#alarms tbody tr:first-child .badge") == [wanted],
-              "the list read again")
+        until(browser, lambda b: texts(b, hot) == [wanted], "the list read again")
 
 
 def test_a_composite_alarm_in_words_and_plots(service: tuple[str, dict[str, Any]]) -> None:
@@ -227,3 +229,58 @@ def test_the_page_is_locked_down(service: tuple[str, dict[str, Any]]) -> None:
     assert requests.get(f"{url}/console/vendor/chart.js", timeout=30).status_code == 200
     assert requests.get(f"{url}/console/static/../app.py", timeout=30).status_code == 404
 
+
+
+P3 = {"X-User-Id": "u3", "X-Project-Id": "p3", "X-Roles": "reader,member"}
+
+
+def test_a_new_user_s_console(service: tuple[str, dict[str, Any]]) -> None:
+    """Issue 28.5: no nav bar before sign-in; firing alarms first, the most severe first,
+    severities coloured; times say their zone; silences created from the console; the
+    icon served where browsers look."""
+    url, _ = service
+    rule = {"meter_name": "load", "comparison_operator": "gt", "period": 60,
+            "evaluation_periods": 1}
+    _alarm(url, P3, "aaa-calm", severity="critical", threshold_rule={**rule, "threshold": 99})
+    _alarm(url, P3, "bbb-fire-low", severity="low", threshold_rule={**rule, "threshold": 90})
+    _alarm(url, P3, "zzz-fire", severity="critical", threshold_rule={**rule, "threshold": 90})
+    now_ms = int(time.time() * 1000)
+    posted = requests.post(f"{url}/v2.0/metrics", headers=P3, timeout=30, json=[
+        {"name": "load", "dimensions": {}, "value": 95.0, "timestamp": now_ms - s * 1000}
+        for s in (90, 30)])
+    assert posted.status_code == 204, posted.text
+    with chromium() as browser:
+        browser.get(f"{url}/console/")
+        until(browser, lambda b: b.find_elements(By.NAME, "project_id"), "the sign-in form")
+        assert not browser.find_element(By.ID, "nav").is_displayed()
+        fill(browser, {"project_id": "p3", "user": "u3"})
+        until(browser, lambda b: texts(b, "#alarms .badge") == ["alarm", "alarm", "ok"],
+              "p3's alarms judged")
+        assert browser.find_element(By.ID, "nav").is_displayed()
+        assert _rows(browser) == ["zzz-fire", "bbb-fire-low", "aaa-calm"]
+        colours = {e.text: e.value_of_css_property("color")
+                   for e in browser.find_elements(By.CSS_SELECTOR, "#alarms .severity")}
+        assert colours["critical"] != colours["low"]
+        assert colours["critical"] == "rgba(183, 28, 28, 1)"
+        stamps = texts(browser, "#alarms tbody td:nth-child(5)")
+        assert stamps and all(t.endswith(" UTC") for t in stamps), stamps
+        screenshot(browser, "new-user-list")
+
+        browser.find_element(By.LINK_TEXT, "Silences").click()
+        until(browser, lambda b: b.find_elements(By.ID, "new-silence"), "the silence form")
+        Select(browser.find_element(By.NAME, "op")).select_by_value("=~")
+        fill(browser, {"value": "zzz-.*", "hours": "3", "comment": "maintenance"})
+        until(browser, lambda b: texts(b, "#silences tbody td:nth-child(2)") == [
+            "name=~zzz-.*"], "the new silence")
+        assert texts(browser, "#silences tbody td:nth-child(3)")[0].endswith(" UTC")
+        (made,) = requests.get(f"{url}/v2/silences", headers=P3, timeout=30).json()
+        assert made["comment"] == "maintenance" and made["status"] == "active"
+        assert made["matchers"] == [{"field": "name", "op": "=~", "value": "zzz-.*"}]
+        assert not made["expire_on_resolve"] and made["ends_at"]
+        screenshot(browser, "new-silence")
+    icon = requests.get(f"{url}/favicon.ico", timeout=30)
+    assert icon.status_code == 200 and icon.headers["Content-Type"] == "image/x-icon"
+    assert icon.content[:4] == b"\x00\x00\x01\x00"  # an ICO file
+    page = requests.get(f"{url}/console/", timeout=30).text
+    assert 'rel="icon" href="static/favicon.ico"' in page
+    assert requests.get(f"{url}/console/static/favicon.ico", timeout=30).content == icon.content

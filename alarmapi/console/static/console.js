@@ -40,8 +40,15 @@ function badge(state) {
   return el("span", { class: `badge state-${state.replace(" ", "-")}` }, state);
 }
 
+/* A stored time (UTC, as the API gives it) with its time zone said. */
 function when(iso) {
-  return iso ? iso.replace("T", " ").slice(0, 19) : "";
+  return iso ? `${iso.replace("T", " ").slice(0, 19)} UTC` : "";
+}
+
+const SEVERITIES = ["critical", "moderate", "low"];
+
+function severityBadge(severity) {
+  return el("span", { class: `severity severity-${severity}` }, severity);
 }
 
 function ms(iso) {
@@ -147,7 +154,27 @@ const LIST_COLUMNS = [
   ["state", "State"], ["severity", "Severity"], ["type", "Type"], ["name", "Name"],
   ["state_timestamp", "Last change"],
 ];
-const listView = { sort: "name", descending: false, text: "", state: "" };
+// The first sort is by state: firing alarms first, the most severe of them first.
+const listView = { sort: "state", descending: false, text: "", state: "" };
+const STATE_RANK = { alarm: 0, "insufficient data": 1, ok: 2 };
+
+function rank(order, value) {
+  const found = order.indexOf(value);
+  return found < 0 ? order.length : found;
+}
+
+function compareAlarms(a, b, key) {
+  if (key === "state") {
+    return (STATE_RANK[a.state] ?? 3) - (STATE_RANK[b.state] ?? 3) ||
+      rank(SEVERITIES, a.severity) - rank(SEVERITIES, b.severity) ||
+      String(a.name).localeCompare(String(b.name));
+  }
+  if (key === "severity") {
+    return rank(SEVERITIES, a.severity) - rank(SEVERITIES, b.severity) ||
+      String(a.name).localeCompare(String(b.name));
+  }
+  return String(a[key]).localeCompare(String(b[key]));
+}
 
 async function alarmsPage() {
   const mine = generation;
@@ -172,10 +199,9 @@ async function alarmsPage() {
     const text = listView.text.toLowerCase();
     const shown = alarms.filter((a) => (!listView.state || a.state === listView.state) &&
       [a.name, a.type, a.severity].some((v) => String(v).toLowerCase().includes(text)));
-    shown.sort((a, b) => String(a[listView.sort]).localeCompare(String(b[listView.sort])) *
-      (listView.descending ? -1 : 1));
+    shown.sort((a, b) => compareAlarms(a, b, listView.sort) * (listView.descending ? -1 : 1));
     body.replaceChildren(...shown.map((a) => el("tr", { "data-alarm-id": a.alarm_id },
-      el("td", {}, badge(a.state)), el("td", {}, a.severity), el("td", {}, a.type),
+      el("td", {}, badge(a.state)), el("td", {}, severityBadge(a.severity)), el("td", {}, a.type),
       el("td", {}, el("a", { href: `#/alarms/${a.alarm_id}` }, a.name)),
       el("td", {}, when(a.state_timestamp)))));
     document.getElementById("count").textContent = `${shown.length} of ${alarms.length} alarms`;
@@ -231,6 +257,40 @@ function untilText(silence) {
   return end;
 }
 
+const SILENCE_FIELDS = ["name", "severity", "type", "alarm_id"];
+const SILENCE_OPS = ["=", "!=", "=~", "!~"];
+
+/* The body of a new silence from its form: one matcher; it ends after the hours given,
+   when the alarm is ok again, or whichever comes first. */
+function silenceBody(given) {
+  const body = { matchers: [{ field: given.field, op: given.op, value: given.value }],
+                 comment: given.comment || "", expire_on_resolve: given.until_ok === "on" };
+  if (given.hours) body.ends_at = new Date(Date.now() + Number(given.hours) * 3600e3).toISOString();
+  return body;
+}
+
+function silenceForm() {
+  const form = el("form", { id: "new-silence" },
+    el("label", {}, "Field", el("select", { name: "field" },
+      SILENCE_FIELDS.map((f) => el("option", { value: f }, f)))),
+    el("label", {}, "Operator", el("select", { name: "op" },
+      SILENCE_OPS.map((o) => el("option", { value: o }, o)))),
+    field("Value", "value", { required: true }),
+    field("Ends in (hours)", "hours", { type: "number", min: "0.1", step: "0.1", value: "2" }),
+    el("label", { class: "inline" }, el("input", { type: "checkbox", name: "until_ok" }),
+       "or when the alarm is ok again"),
+    field("Comment", "comment", {}),
+    el("button", { type: "submit" }, "Create silence"));
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    try {
+      await api("POST", "/v2/silences", silenceBody(Object.fromEntries(new FormData(form).entries())));
+      report(null); await silencesPage();
+    } catch (error) { report(error); }
+  });
+  return form;
+}
+
 async function silencesPage() {
   const mine = generation;
   const silences = await api("GET", "/v2/silences?expired=true");
@@ -246,7 +306,8 @@ async function silencesPage() {
       el("td", {}, x.comment || ""),
       el("td", {}, x.status === "expired" ? "" : el("button", { type: "button", on: { click: async () => {
         try { await api("DELETE", `/v2/silences/${x.id}`); await silencesPage(); } catch (error) { report(error); }
-      } } }, "Expire")))))));
+      } } }, "Expire")))))),
+    el("h2", {}, "New silence"), silenceForm());
 }
 
 /* ---- routing ---- */
