@@ -39,43 +39,59 @@ def identity(project: str, user: str = "user-1") -> dict[str, str]:
 
 
 @contextlib.contextmanager
-def running(directory: pathlib.Path, db_url: str) -> Iterator[str]:
-    """aodh-dbsync on ``db_url``, then Aodh's API on a free port; yield its URL."""
+def running(directory: pathlib.Path, db_url: str, gnocchi: str | None = None,
+            evaluator: bool = False) -> Iterator[str]:
+    """aodh-dbsync on ``db_url``, then Aodh's API on a free port; yield its URL.
+
+    Without ``gnocchi`` Aodh validates gnocchi rules against the peer's stub; with it,
+    against that real Gnocchi, reached as an operator's aodh.conf says
+    ([service_credentials] auth_type gnocchi-basic). With ``evaluator`` the real
+    aodh-evaluator runs too (every 5 s), on the same aodh.conf."""
     if not (AODH_VENV / "bin" / "aodh-dbsync").exists():
         databases.unavailable(f"no Aodh peer venv at {AODH_VENV}: run tools/install-test.sh")
     stub_port, port = free_port(), free_port()
     conf = directory / "aodh.conf"
+    credentials = (f"auth_type = gnocchi-basic\nuser = admin\nendpoint = {gnocchi}\n"
+                   if gnocchi else f"auth_type = none\nendpoint = http://127.0.0.1:{stub_port}\n")
     conf.write_text(f"""[DEFAULT]
 log_file = {directory / 'aodh-api.log'}
 enable_evaluation_results_metrics = true
+transport_url = rabbit://guest:guest@127.0.0.1:5672/
 [oslo_messaging_notifications]
 driver = noop
 [api]
 auth_mode = noauth
+[evaluator]
+evaluation_interval = 5
 [database]
 connection = {aodh_url(db_url)}
 [service_credentials]
-auth_type = none
-endpoint = http://127.0.0.1:{stub_port}
-""")
+{credentials}""")
     subprocess.run([str(AODH_VENV / "bin" / "aodh-dbsync"), "--config-file", str(conf)],
                    check=True, capture_output=True, timeout=300)
     log = open(directory / "aodh-gunicorn.log", "wb")  # noqa: SIM115
-    stub = subprocess.Popen([str(AODH_VENV / "bin" / "python"),
-                             str(SHARED_PEER / "gnocchi_stub.py")],
-                            env=dict(os.environ, GNOCCHI_STUB_PORT=str(stub_port)),
-                            stdout=log, stderr=subprocess.STDOUT)
+    procs = []
+    if not gnocchi:
+        procs.append(subprocess.Popen([str(AODH_VENV / "bin" / "python"),
+                                       str(SHARED_PEER / "gnocchi_stub.py")],
+                                      env=dict(os.environ, GNOCCHI_STUB_PORT=str(stub_port)),
+                                      stdout=log, stderr=subprocess.STDOUT))
     api = subprocess.Popen(
         [str(AODH_VENV / "bin" / "gunicorn"), "--pythonpath", str(SHARED_PEER),
          "--bind", f"127.0.0.1:{port}", "--workers", "2", "--no-control-socket",
          "--timeout", "120", "aodh_wsgi:application"],
         env=dict(os.environ, AODH_CONF=str(conf)), stdout=log, stderr=subprocess.STDOUT)
+    procs.append(api)
+    if evaluator:
+        procs.append(subprocess.Popen(
+            [str(AODH_VENV / "bin" / "aodh-evaluator"), "--config-file", str(conf)],
+            stdout=log, stderr=subprocess.STDOUT))
     url = f"http://127.0.0.1:{port}"
     try:
         wait_ready(url + "/v2/capabilities", api, directory / "aodh-gunicorn.log", 120)
         yield url
     finally:
-        for proc in (api, stub):
+        for proc in procs:
             proc.terminate()
             proc.wait(timeout=30)
         log.close()

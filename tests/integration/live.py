@@ -33,6 +33,13 @@ def write_config(directory: pathlib.Path, db_url: str, extra: str = "") -> pathl
     return path
 
 
+def dbsync_import(config: pathlib.Path, source: str) -> subprocess.CompletedProcess[str]:
+    """alarmapi-dbsync --import-aodh, as an operator runs it."""
+    return subprocess.run([str(BIN / "alarmapi-dbsync"), "--config-file", str(config),
+                           "--import-aodh", source], capture_output=True, text=True,
+                          timeout=600)
+
+
 @contextlib.contextmanager
 def server(config: pathlib.Path, workers: int = 2, timeout: float = 60.0) -> Iterator[str]:
     """Run dbsync, then gunicorn on 127.0.0.1; yield the base URL; stop it after."""

@@ -6,7 +6,6 @@ as Aodh's did, ids and timestamps included."""
 from __future__ import annotations
 
 import pathlib
-import subprocess
 from collections.abc import Iterator
 from typing import Any
 
@@ -20,11 +19,7 @@ from tests.integration import aodh_peer, live
 BACKENDS = ("postgresql", "mysql")
 
 
-def dbsync(config: pathlib.Path, source: str) -> subprocess.CompletedProcess[str]:
-    """alarmapi-dbsync --import-aodh, as an operator runs it."""
-    return subprocess.run([str(live.BIN / "alarmapi-dbsync"), "--config-file", str(config),
-                           "--import-aodh", source], capture_output=True, text=True,
-                          timeout=600)
+dbsync = live.dbsync_import
 
 
 def same(aodh: dict[str, Any], ours: dict[str, Any]) -> list[str]:

@@ -1,0 +1,164 @@
+"""Swap day, the cut-over itself (issue 28): the real Aodh 23 API and evaluator run on
+their own aodh.conf with a real Gnocchi 4.7.1 behind [service_credentials]
+(auth_type gnocchi-basic); their alarms of the three gnocchi types and composites of
+them are judged by Aodh; the database is imported; alarmapi runs on that same aodh.conf
+(only [database] connection changed, as the README says) and, from insufficient data,
+judges every alarm as Aodh's evaluator did."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import pathlib
+import time
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import requests
+
+from alarmapi import conf as alarmapi_conf
+from alarmapi.api import alarm_service
+from alarmapi.api.identity import Caller
+from alarmapi.evaluator import sources
+from alarmapi.evaluator.service import Evaluator
+from alarmapi.storage.sql import SQLConnection
+from tests import databases
+from tests.integration import aodh_peer, gnocchi_peer, live
+
+AUTH = gnocchi_peer.AUTH
+WHO = aodh_peer.identity("project-a", "user-a")
+
+
+@pytest.fixture(scope="module")
+def gnocchi() -> Iterator[dict[str, Any]]:
+    """Two resources of project-a: cpu 95 on the hot one, 5 on the cold one."""
+    with gnocchi_peer.running() as url:
+        policy = f"swapday{uuid.uuid4().hex[:8]}"
+        requests.post(url + "/v1/archive_policy", auth=AUTH, timeout=30, json={
+            "name": policy, "aggregation_methods": ["mean", "max"],
+            "definition": [{"granularity": "60s", "timespan": "1 day"}]}).raise_for_status()
+        found: dict[str, Any] = {"url": url}
+        now = datetime.datetime.now(datetime.UTC)
+        for name, value in (("hot", 95.0), ("cold", 5.0)):
+            resource_id = str(uuid.uuid4())
+            made = requests.post(url + "/v1/resource/generic", auth=AUTH, timeout=30, json={
+                "id": resource_id, "user_id": "user-a", "project_id": "project-a",
+                "metrics": {"cpu": {"archive_policy_name": policy}}})
+            made.raise_for_status()
+            metric = made.json()["metrics"]["cpu"]
+            # One value a minute from 3 minutes ago to 15 minutes ahead: every window
+            # both evaluators read while the test runs holds one.
+            requests.post(f"{url}/v1/metric/{metric}/measures", auth=AUTH, timeout=30, json=[
+                {"timestamp": (now + datetime.timedelta(minutes=m)).isoformat(),
+                 "value": value} for m in range(-3, 16)]).raise_for_status()
+            found[name] = {"resource": resource_id, "metric": metric}
+        for name in ("hot", "cold"):  # until metricd processed them (bounded)
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline and not requests.get(
+                    f"{url}/v1/metric/{found[name]['metric']}/measures", auth=AUTH,
+                    timeout=30).json():
+                time.sleep(0.5)
+        yield found
+
+
+def bodies(g: dict[str, Any]) -> list[dict[str, Any]]:
+    """Alarms of every gnocchi type and composites, some that fire, some that do not."""
+    common = {"comparison_operator": "gt", "threshold": 90, "granularity": 60,
+              "evaluation_periods": 1, "aggregation_method": "mean"}
+
+    def resources(which: str) -> dict[str, Any]:
+        return dict(common, metric="cpu", resource_type="generic",
+                    resource_id=g[which]["resource"])
+
+    def leaf(which: str) -> dict[str, Any]:
+        return dict(resources(which), type="gnocchi_resources_threshold")
+
+    return [
+        {"name": "resources-hot", "type": "gnocchi_resources_threshold",
+         "gnocchi_resources_threshold_rule": resources("hot")},
+        {"name": "resources-cold", "type": "gnocchi_resources_threshold",
+         "gnocchi_resources_threshold_rule": resources("cold")},
+        {"name": "by-metrics-hot", "type": "gnocchi_aggregation_by_metrics_threshold",
+         "gnocchi_aggregation_by_metrics_threshold_rule": dict(
+             common, metrics=[g["hot"]["metric"]])},
+        {"name": "by-resources-hot", "type": "gnocchi_aggregation_by_resources_threshold",
+         "gnocchi_aggregation_by_resources_threshold_rule": dict(
+             common, metric="cpu", resource_type="generic",
+             query=json.dumps({"=": {"id": g["hot"]["resource"]}}))},
+        {"name": "by-resources-cold", "type": "gnocchi_aggregation_by_resources_threshold",
+         "gnocchi_aggregation_by_resources_threshold_rule": dict(
+             common, metric="cpu", resource_type="generic",
+             query=json.dumps({"=": {"id": g["cold"]["resource"]}}))},
+        {"name": "either", "type": "composite",
+         "composite_rule": {"or": [leaf("cold"), leaf("hot")]}},
+        {"name": "both", "type": "composite",
+         "composite_rule": {"and": [leaf("hot"), leaf("cold")]}},
+    ]
+
+
+def judged_by_aodh(url: str, ids: list[str]) -> dict[str, str]:
+    """The states Aodh's evaluator settled on: unchanged over three of its cycles after
+    it moved at least one alarm (bounded in time)."""
+    deadline, last, since = time.monotonic() + 120, None, time.monotonic()
+    while True:
+        states = {i: requests.get(f"{url}/v2/alarms/{i}", headers=WHO, timeout=30).json()[
+            "state"] for i in ids}
+        if states != last:
+            last, since = states, time.monotonic()
+        moved = set(states.values()) != {"insufficient data"}
+        if (moved and time.monotonic() - since > 15) or time.monotonic() > deadline:
+            return states
+        time.sleep(1)
+
+
+def test_alarmapi_judges_the_imported_alarms_as_aodh_did(
+        tmp_path: pathlib.Path, gnocchi: dict[str, Any]) -> None:
+    with databases.database("postgresql") as aodh_db, \
+            databases.database("postgresql") as ours:
+        with aodh_peer.running(tmp_path, aodh_db, gnocchi=gnocchi["url"],
+                               evaluator=True) as aodh:
+            ids = []
+            for body in bodies(gnocchi):
+                made = requests.post(aodh + "/v2/alarms", json=body, headers=WHO, timeout=60)
+                assert made.status_code == 201, made.text
+                ids.append(made.json()["alarm_id"])
+            aodh_states = judged_by_aodh(aodh, ids)
+        names = [b["name"] for b in bodies(gnocchi)]
+        by_name = dict(zip(names, aodh_states.values(), strict=True))
+        # What the real Aodh made of them (the reference). Aodh stores a by_resources
+        # search of a project's alarm wrapped in its project filter (created_by_project_id
+        # = the project, or the "service" project's resources of the project); these
+        # resources were created by Gnocchi's admin user, so the search finds nothing and
+        # Aodh leaves them in insufficient data. The imported rule keeps that search.
+        assert by_name == {
+            "resources-hot": "alarm", "resources-cold": "ok", "by-metrics-hot": "alarm",
+            "by-resources-hot": "insufficient data", "by-resources-cold": "insufficient data",
+            "either": "alarm", "both": "ok"}
+        # The operator's aodh.conf, only [database] connection changed (README step 2).
+        text = (tmp_path / "aodh.conf").read_text()
+        config = tmp_path / "alarmapi.conf"
+        config.write_text(text.replace(aodh_peer.aodh_url(aodh_db), ours))
+        imported = live.dbsync_import(config, aodh_peer.aodh_url(aodh_db))
+        assert imported.returncode == 0, imported.stderr
+        conf = alarmapi_conf.prepare([str(config)])
+        storage = SQLConnection(conf.database.connection)
+        caller = Caller(user_id="user-a", project_id="project-a", roles=("member",))
+        for alarm_id in ids:  # forget Aodh's verdicts: alarmapi judges from scratch
+            alarm = storage.get_alarm(alarm_id)
+            assert alarm is not None
+            alarm_service.set_state(storage, alarm, "insufficient data", caller)
+        evaluator = Evaluator(storage, sources=sources.from_config(conf, storage))
+        try:
+            report = evaluator.run_cycle()
+            assert (report.evaluated, report.source_errors, report.failed) == (len(ids), 0, 0)
+            ours_states = {}
+            for alarm_id in ids:
+                alarm = storage.get_alarm(alarm_id)
+                assert alarm is not None
+                ours_states[alarm_id] = alarm.state
+            assert ours_states == aodh_states
+        finally:
+            evaluator.close()
+            storage.dispose()
