@@ -10,6 +10,7 @@ import requests
 from keystoneauth1 import exceptions as ka_exceptions
 
 from alarmapi import errors, service_auth
+from alarmapi.backends import Backend
 
 #: The catalog's service type of Octavia.
 SERVICE_TYPE = "load-balancer"
@@ -89,6 +90,10 @@ class OctaviaClient:
             query = urllib.parse.urlsplit(str(following[0])).query
             params = dict(urllib.parse.parse_qsl(query))
         raise OctaviaFailed(f"more than {MAX_PAGES} pages of members")
+
+
+#: Where rule checks find the Octavia client.
+BACKEND: Backend[OctaviaClient] = Backend("octavia")
 
 
 def from_config(conf: Any) -> OctaviaClient | None:

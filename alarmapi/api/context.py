@@ -13,7 +13,9 @@ from alarmapi.api import rbac
 from alarmapi.api.action_rules import ActionRules
 from alarmapi.api.identity import Caller
 from alarmapi.api.rule_context import RuleContext
+from alarmapi.gnocchi import BACKEND as GNOCCHI
 from alarmapi.gnocchi import GnocchiClient
+from alarmapi.octavia import BACKEND as OCTAVIA
 from alarmapi.octavia import OctaviaClient
 from alarmapi.storage import Connection
 from alarmapi.storage.base import AlarmLimits
@@ -41,6 +43,12 @@ class Services:
         self.action_rules = ActionRules(
             destinations.parse_networks(self.conf.notifier.denied_networks),
             self.storage.methods)
+
+    @property
+    def backends(self) -> dict[str, object]:
+        """The configured backend clients by name (what rule checks may consult)."""
+        clients = {GNOCCHI.name: self.gnocchi, OCTAVIA.name: self.octavia}
+        return {name: client for name, client in clients.items() if client is not None}
 
     @property
     def quota_defaults(self) -> AlarmLimits:
@@ -73,7 +81,6 @@ class RequestContext:
 
     def rule_context(self) -> RuleContext:
         """What rule validation needs."""
-        return RuleContext(self.caller, self.caller.project_id, self.services.gnocchi,
-                           self.services.action_rules,
+        return RuleContext(self.caller, self.caller.project_id, self.services.action_rules,
                            self.services.conf.prometheus_project_label_name,
-                           self.services.octavia)
+                           self.services.backends)

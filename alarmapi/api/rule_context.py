@@ -3,27 +3,34 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, Protocol
+from collections.abc import Mapping
+from typing import Any, Protocol, TypeVar
 
 from alarmapi.api.action_rules import ActionRules
 from alarmapi.api.identity import Caller
-from alarmapi.gnocchi import GnocchiClient
-from alarmapi.octavia import OctaviaClient
+from alarmapi.backends import Backend
+
+T = TypeVar("T")
 
 
 @dataclasses.dataclass
 class RuleContext:
-    """What alarm validation may consult: the caller, Gnocchi, the action limits."""
+    """What alarm validation may consult: the caller, the action limits, the backend
+    clients (Gnocchi, Octavia, ...: one mapping, each found by its typed key)."""
 
     caller: Caller
     project_id: str | None
-    gnocchi: GnocchiClient | None = None
     #: The limits on actions (None: only their schemes are checked).
     actions: ActionRules | None = None
     #: The Prometheus label that holds a series' project.
     prometheus_label: str = "project"
-    #: Octavia (None: pools are not checked at create, only at evaluation).
-    octavia: OctaviaClient | None = None
+    #: The configured backend clients by name (a missing one: not configured; Octavia
+    #: missing, pools are checked at evaluation only).
+    backends: Mapping[str, object] = dataclasses.field(default_factory=dict)
+
+    def backend(self, key: Backend[T]) -> T | None:
+        """The client of one backend, or None when it is not configured."""
+        return key.of(self.backends)
 
 
 class RuleInput(Protocol):

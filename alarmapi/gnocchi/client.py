@@ -13,6 +13,7 @@ import requests
 from keystoneauth1 import exceptions as ka_exceptions
 
 from alarmapi import errors, service_auth
+from alarmapi.backends import Backend
 from alarmapi.service_auth import pooled_session
 
 #: The catalog's service type of Gnocchi.
@@ -157,6 +158,10 @@ class GnocchiClient:
         if response.status_code >= 400 and response.status_code != 404:
             status = response.status_code if response.status_code < 500 else 503
             raise GnocchiError(status, self._message(response))
+
+
+#: Where rule checks find the Gnocchi client.
+BACKEND: Backend[GnocchiClient] = Backend("gnocchi")
 
 
 def from_config(conf: Any) -> GnocchiClient | None:

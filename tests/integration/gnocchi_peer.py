@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import datetime
 import os
 import pathlib
 import subprocess
+import time
+import uuid
 from collections.abc import Iterator
 
 import requests
@@ -45,3 +48,32 @@ def running() -> Iterator[str]:
     finally:
         subprocess.run(["bash", str(PEER / "stop_gnocchi.sh")], capture_output=True,
                        timeout=120)
+
+
+def archive_policy(url: str, methods: tuple[str, ...] = ("mean", "max")) -> str:
+    """A new archive policy of one day at 60 s with ``methods``; its name."""
+    name = f"alarmapi{uuid.uuid4().hex[:8]}"
+    requests.post(url + "/v1/archive_policy", auth=AUTH, timeout=30, json={
+        "name": name, "aggregation_methods": list(methods),
+        "definition": [{"granularity": "60s", "timespan": "1 day"}]}).raise_for_status()
+    return name
+
+
+def cpu_resource(url: str, policy: str, project: str, values: dict[datetime.datetime, float],
+                 user: str = "u") -> dict[str, str]:
+    """A generic resource of ``project`` whose metric cpu holds ``values`` (by time),
+    once metricd processed them (bounded); its ``resource_id`` and ``metric``."""
+    resource_id = str(uuid.uuid4())
+    made = requests.post(url + "/v1/resource/generic", auth=AUTH, timeout=30, json={
+        "id": resource_id, "user_id": user, "project_id": project,
+        "metrics": {"cpu": {"archive_policy_name": policy}}})
+    made.raise_for_status()
+    metric = made.json()["metrics"]["cpu"]
+    requests.post(f"{url}/v1/metric/{metric}/measures", auth=AUTH, timeout=30, json=[
+        {"timestamp": when.isoformat(), "value": value} for when, value in values.items()
+    ]).raise_for_status()
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not requests.get(
+            f"{url}/v1/metric/{metric}/measures", auth=AUTH, timeout=30).json():
+        time.sleep(0.5)
+    return {"resource_id": resource_id, "metric": metric}

@@ -9,7 +9,6 @@ import os
 import pathlib
 import subprocess
 import time
-import uuid
 from collections.abc import Iterator
 from typing import Any
 
@@ -128,25 +127,9 @@ def cloud(keystone: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[d
 def resource(basic_url: str) -> dict[str, Any]:
     """A resource with metric cpu at 95 (written through the basic-auth peer, which
     shares the keystone Gnocchi's indexer and storage)."""
-    auth = gnocchi_peer.AUTH
-    policy = f"alarmapi{uuid.uuid4().hex[:8]}"
-    requests.post(basic_url + "/v1/archive_policy", auth=auth, timeout=30, json={
-        "name": policy, "aggregation_methods": ["mean", "max"],
-        "definition": [{"granularity": "60s", "timespan": "1 day"}]}).raise_for_status()
-    resource_id = str(uuid.uuid4())
-    made = requests.post(basic_url + "/v1/resource/generic", auth=auth, timeout=30, json={
-        "id": resource_id, "user_id": "u", "project_id": "p",
-        "metrics": {"cpu": {"archive_policy_name": policy}}})
-    made.raise_for_status()
-    metric = made.json()["metrics"]["cpu"]
     moment = datetime.datetime.now(datetime.UTC) - datetime.timedelta(seconds=30)
-    requests.post(f"{basic_url}/v1/metric/{metric}/measures", auth=auth, timeout=30,
-                  json=[{"timestamp": moment.isoformat(), "value": 95.0}]).raise_for_status()
-    deadline = time.monotonic() + 60  # metricd processes it (bounded)
-    while time.monotonic() < deadline and not requests.get(
-            f"{basic_url}/v1/metric/{metric}/measures", auth=auth, timeout=30).json():
-        time.sleep(0.5)
-    return {"resource_id": resource_id, "metric": metric}
+    return gnocchi_peer.cpu_resource(basic_url, gnocchi_peer.archive_policy(basic_url), "p",
+                                     {moment: 95.0})
 
 
 def config(tmp_path: pathlib.Path, cloud: dict[str, Any], password: str = "alarmapi-pw",

@@ -11,7 +11,6 @@ import datetime
 import json
 import pathlib
 import time
-import uuid
 from collections.abc import Iterator
 from typing import Any
 
@@ -35,31 +34,15 @@ WHO = aodh_peer.identity("project-a", "user-a")
 def gnocchi() -> Iterator[dict[str, Any]]:
     """Two resources of project-a: cpu 95 on the hot one, 5 on the cold one."""
     with gnocchi_peer.running() as url:
-        policy = f"swapday{uuid.uuid4().hex[:8]}"
-        requests.post(url + "/v1/archive_policy", auth=AUTH, timeout=30, json={
-            "name": policy, "aggregation_methods": ["mean", "max"],
-            "definition": [{"granularity": "60s", "timespan": "1 day"}]}).raise_for_status()
-        found: dict[str, Any] = {"url": url}
+        policy = gnocchi_peer.archive_policy(url)
         now = datetime.datetime.now(datetime.UTC)
+        found: dict[str, Any] = {"url": url}
         for name, value in (("hot", 95.0), ("cold", 5.0)):
-            resource_id = str(uuid.uuid4())
-            made = requests.post(url + "/v1/resource/generic", auth=AUTH, timeout=30, json={
-                "id": resource_id, "user_id": "user-a", "project_id": "project-a",
-                "metrics": {"cpu": {"archive_policy_name": policy}}})
-            made.raise_for_status()
-            metric = made.json()["metrics"]["cpu"]
             # One value a minute from 3 minutes ago to 15 minutes ahead: every window
             # both evaluators read while the test runs holds one.
-            requests.post(f"{url}/v1/metric/{metric}/measures", auth=AUTH, timeout=30, json=[
-                {"timestamp": (now + datetime.timedelta(minutes=m)).isoformat(),
-                 "value": value} for m in range(-3, 16)]).raise_for_status()
-            found[name] = {"resource": resource_id, "metric": metric}
-        for name in ("hot", "cold"):  # until metricd processed them (bounded)
-            deadline = time.monotonic() + 60
-            while time.monotonic() < deadline and not requests.get(
-                    f"{url}/v1/metric/{found[name]['metric']}/measures", auth=AUTH,
-                    timeout=30).json():
-                time.sleep(0.5)
+            found[name] = gnocchi_peer.cpu_resource(url, policy, "project-a", {
+                now + datetime.timedelta(minutes=m): value for m in range(-3, 16)},
+                user="user-a")
         yield found
 
 
@@ -70,7 +53,7 @@ def bodies(g: dict[str, Any]) -> list[dict[str, Any]]:
 
     def resources(which: str) -> dict[str, Any]:
         return dict(common, metric="cpu", resource_type="generic",
-                    resource_id=g[which]["resource"])
+                    resource_id=g[which]["resource_id"])
 
     def leaf(which: str) -> dict[str, Any]:
         return dict(resources(which), type="gnocchi_resources_threshold")
@@ -86,11 +69,11 @@ def bodies(g: dict[str, Any]) -> list[dict[str, Any]]:
         {"name": "by-resources-hot", "type": "gnocchi_aggregation_by_resources_threshold",
          "gnocchi_aggregation_by_resources_threshold_rule": dict(
              common, metric="cpu", resource_type="generic",
-             query=json.dumps({"=": {"id": g["hot"]["resource"]}}))},
+             query=json.dumps({"=": {"id": g["hot"]["resource_id"]}}))},
         {"name": "by-resources-cold", "type": "gnocchi_aggregation_by_resources_threshold",
          "gnocchi_aggregation_by_resources_threshold_rule": dict(
              common, metric="cpu", resource_type="generic",
-             query=json.dumps({"=": {"id": g["cold"]["resource"]}}))},
+             query=json.dumps({"=": {"id": g["cold"]["resource_id"]}}))},
         {"name": "either", "type": "composite",
          "composite_rule": {"or": [leaf("cold"), leaf("hot")]}},
         {"name": "both", "type": "composite",

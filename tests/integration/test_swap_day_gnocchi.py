@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import datetime
 import pathlib
-import time
-import uuid
 from collections.abc import Iterator
 from typing import Any
 
@@ -41,26 +39,10 @@ def aodh_conf(directory: pathlib.Path, gnocchi_url: str) -> pathlib.Path:
 def gnocchi() -> Iterator[dict[str, Any]]:
     """A resource of proj-a whose cpu metric holds 95 in the last minutes."""
     with gnocchi_peer.running() as url:
-        policy = f"swap{uuid.uuid4().hex[:8]}"
-        requests.post(url + "/v1/archive_policy", auth=AUTH, timeout=30, json={
-            "name": policy, "aggregation_methods": ["mean", "max"],
-            "definition": [{"granularity": "60s", "timespan": "1 day"}]}).raise_for_status()
-        resource_id = str(uuid.uuid4())
-        created = requests.post(url + "/v1/resource/generic", auth=AUTH, timeout=30, json={
-            "id": resource_id, "user_id": "user-a", "project_id": "proj-a",
-            "metrics": {"cpu": {"archive_policy_name": policy}}})
-        created.raise_for_status()
-        metric = created.json()["metrics"]["cpu"]
         now = datetime.datetime.now(datetime.UTC)
-        body = [{"timestamp": (now - datetime.timedelta(seconds=s)).isoformat(), "value": 95.0}
-                for s in (100, 40)]
-        requests.post(f"{url}/v1/metric/{metric}/measures", json=body, auth=AUTH,
-                      timeout=30).raise_for_status()
-        deadline = time.monotonic() + 60  # until metricd processed them (bounded)
-        while time.monotonic() < deadline and not requests.get(
-                f"{url}/v1/metric/{metric}/measures", auth=AUTH, timeout=30).json():
-            time.sleep(0.5)
-        yield {"url": url, "resource_id": resource_id}
+        made = gnocchi_peer.cpu_resource(url, gnocchi_peer.archive_policy(url), "proj-a", {
+            now - datetime.timedelta(seconds=s): 95.0 for s in (100, 40)}, user="user-a")
+        yield {"url": url, "resource_id": made["resource_id"]}
 
 
 def test_an_unchanged_aodh_conf_serves_and_evaluates_gnocchi_alarms(

@@ -11,7 +11,7 @@ from wsme import types as wtypes
 from alarmapi import errors
 from alarmapi.api.rule_context import RuleContext
 from alarmapi.api.v2.rules.base import AlarmRule, comparison_operator
-from alarmapi.gnocchi import methods
+from alarmapi.gnocchi import BACKEND, methods
 
 _COMMON_KEYS = ("granularity", "comparison_operator", "threshold", "aggregation_method",
                 "evaluation_periods")
@@ -29,12 +29,13 @@ class GnocchiRule(AlarmRule):
     )
 
     def validate_rule(self, ctx: RuleContext) -> None:
-        if ctx.gnocchi is None:
+        client = ctx.backend(BACKEND)
+        if client is None:
             raise errors.BackendUnavailable(
                 "Gnocchi is not configured ([gnocchi] endpoint): gnocchi_* alarms "
                 "cannot be validated"
             )
-        methods = ctx.gnocchi.aggregation_methods()
+        methods = client.aggregation_methods()
         if self.aggregation_method not in methods:
             raise errors.ClientError(
                 f"aggregation_method should be in {methods} not {self.aggregation_method}"
@@ -60,10 +61,11 @@ class ResourcesRule(GnocchiRule):
 
     def validate_rule(self, ctx: RuleContext) -> None:
         super().validate_rule(ctx)
-        assert ctx.gnocchi is not None
+        client = ctx.backend(BACKEND)
+        assert client is not None
         if ctx.caller.scope is not None and isinstance(self.resource_id, str) and \
                 isinstance(self.resource_type, str):
-            owner = ctx.gnocchi.resource_project(self.resource_type, self.resource_id)
+            owner = client.resource_project(self.resource_type, self.resource_id)
             check_owned(ctx, "resource", self.resource_id, owner)
 
 
@@ -76,11 +78,12 @@ class AggregationByMetricsRule(GnocchiRule):
 
     def validate_rule(self, ctx: RuleContext) -> None:
         super().validate_rule(ctx)
-        assert ctx.gnocchi is not None
+        client = ctx.backend(BACKEND)
+        assert client is not None
         if ctx.caller.scope is not None:
             for metric in self.metrics or []:
                 if isinstance(metric, str):
-                    check_owned(ctx, "metric", metric, ctx.gnocchi.metric_project(metric))
+                    check_owned(ctx, "metric", metric, client.metric_project(metric))
 
 
 class AggregationByResourcesRule(GnocchiRule):
@@ -110,12 +113,13 @@ class AggregationByResourcesRule(GnocchiRule):
     def validate_rule(self, ctx: RuleContext) -> None:
         search = self._search(ctx)
         super().validate_rule(ctx)
-        assert ctx.gnocchi is not None
+        client = ctx.backend(BACKEND)
+        assert client is not None
         method = self.aggregation_method
         operations: list[Any] = (
             ["aggregate", method, ["metric", self.metric, method.removeprefix("rate:")]]
             if methods.reducible(method) else ["metric", self.metric, method])
-        ctx.gnocchi.check_aggregate(operations, self.resource_type, search)
+        client.check_aggregate(operations, self.resource_type, search)
 
     def stored_form(self, ctx: RuleContext) -> dict[str, Any]:
         rule = self.as_dict()

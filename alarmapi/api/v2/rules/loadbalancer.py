@@ -8,7 +8,7 @@ from wsme import types as wtypes
 from alarmapi import errors
 from alarmapi.api.rule_context import RuleContext
 from alarmapi.api.v2.rules.base import AlarmRule
-from alarmapi.octavia import OctaviaFailed
+from alarmapi.octavia import BACKEND, OctaviaFailed
 
 
 class LoadBalancerMemberHealthRule(AlarmRule):
@@ -32,10 +32,11 @@ class LoadBalancerMemberHealthRule(AlarmRule):
         for name in self._required:
             if getattr(self, name) in (wsme.Unset, None):
                 raise wsme.exc.InvalidInput(name, None, "Mandatory field missing.")
-        if ctx.octavia is None:
+        octavia = ctx.backend(BACKEND)
+        if octavia is None:
             return
         try:
-            project = ctx.octavia.pool_project(self.pool_id)
+            project = octavia.pool_project(self.pool_id)
         except OctaviaFailed as exc:
             raise errors.BackendUnavailable(f"Octavia cannot be asked: {exc}") from exc
         if project is None or project != ctx.project_id:
