@@ -40,13 +40,14 @@ def identity(project: str, user: str = "user-1") -> dict[str, str]:
 
 @contextlib.contextmanager
 def running(directory: pathlib.Path, db_url: str, gnocchi: str | None = None,
-            evaluator: bool = False) -> Iterator[str]:
+            evaluator: bool = False, environ: dict[str, str] | None = None) -> Iterator[str]:
     """aodh-dbsync on ``db_url``, then Aodh's API on a free port; yield its URL.
 
     Without ``gnocchi`` Aodh validates gnocchi rules against the peer's stub; with it,
     against that real Gnocchi, reached as an operator's aodh.conf says
     ([service_credentials] auth_type gnocchi-basic). With ``evaluator`` the real
-    aodh-evaluator runs too (every 5 s), on the same aodh.conf."""
+    aodh-evaluator runs too (every 5 s), on the same aodh.conf; ``environ`` is added to
+    the environment of Aodh's processes (PROMETHEUS_HOST and _PORT, as Aodh reads them)."""
     if not (AODH_VENV / "bin" / "aodh-dbsync").exists():
         databases.unavailable(f"no Aodh peer venv at {AODH_VENV}: run tools/install-test.sh")
     stub_port, port = free_port(), free_port()
@@ -80,12 +81,13 @@ connection = {aodh_url(db_url)}
         [str(AODH_VENV / "bin" / "gunicorn"), "--pythonpath", str(SHARED_PEER),
          "--bind", f"127.0.0.1:{port}", "--workers", "2", "--no-control-socket",
          "--timeout", "120", "aodh_wsgi:application"],
-        env=dict(os.environ, AODH_CONF=str(conf)), stdout=log, stderr=subprocess.STDOUT)
+        env=dict(os.environ, AODH_CONF=str(conf), **(environ or {})), stdout=log,
+        stderr=subprocess.STDOUT)
     procs.append(api)
     if evaluator:
         procs.append(subprocess.Popen(
             [str(AODH_VENV / "bin" / "aodh-evaluator"), "--config-file", str(conf)],
-            stdout=log, stderr=subprocess.STDOUT))
+            env=dict(os.environ, **(environ or {})), stdout=log, stderr=subprocess.STDOUT))
     url = f"http://127.0.0.1:{port}"
     try:
         wait_ready(url + "/v2/capabilities", api, directory / "aodh-gunicorn.log", 120)

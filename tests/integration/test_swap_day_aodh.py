@@ -1,9 +1,10 @@
 """Swap day, the cut-over itself (issue 28): the real Aodh 23 API and evaluator run on
 their own aodh.conf with a real Gnocchi 4.7.1 behind [service_credentials]
-(auth_type gnocchi-basic); their alarms of the three gnocchi types and composites of
-them are judged by Aodh; the database is imported; alarmapi runs on that same aodh.conf
-(only [database] connection changed, as the README says) and, from insufficient data,
-judges every alarm as Aodh's evaluator did."""
+(auth_type gnocchi-basic) and a real Prometheus where Aodh's environment names it
+(PROMETHEUS_HOST, PROMETHEUS_PORT); their alarms of the three gnocchi types, prometheus
+alarms and composites are judged by Aodh; the database is imported; alarmapi runs on
+that same aodh.conf and environment (only [database] connection changed, as the README
+says) and, from insufficient data, judges every alarm as Aodh's evaluator did."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ from alarmapi.evaluator import sources
 from alarmapi.evaluator.service import Evaluator
 from alarmapi.storage.sql import SQLConnection
 from tests import databases
-from tests.integration import aodh_peer, gnocchi_peer, live
+from tests.integration import aodh_peer, gnocchi_peer, live, prometheus_peer
 
 AUTH = gnocchi_peer.AUTH
 WHO = aodh_peer.identity("project-a", "user-a")
@@ -78,6 +79,10 @@ def bodies(g: dict[str, Any]) -> list[dict[str, Any]]:
          "composite_rule": {"or": [leaf("cold"), leaf("hot")]}},
         {"name": "both", "type": "composite",
          "composite_rule": {"and": [leaf("hot"), leaf("cold")]}},
+        {"name": "promql-hot", "type": "prometheus", "prometheus_rule": {
+            "query": 'cpu_load{host="hot"}', "threshold": 90, "comparison_operator": "gt"}},
+        {"name": "promql-cold", "type": "prometheus", "prometheus_rule": {
+            "query": 'cpu_load{host="cold"}', "threshold": 90, "comparison_operator": "gt"}},
     ]
 
 
@@ -96,12 +101,27 @@ def judged_by_aodh(url: str, ids: list[str]) -> dict[str, str]:
         time.sleep(1)
 
 
+@pytest.fixture
+def prometheus(tmp_path_factory: pytest.TempPathFactory,
+               monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
+    """A Prometheus holding project-a's cpu_load of a hot and a cold host, named by
+    Aodh's environment variables (set for this process too: alarmapi reads them)."""
+    with prometheus_peer.running(tmp_path_factory.mktemp("prometheus")) as (url, exporter):
+        exporter.series = {'cpu_load{project="project-a",host="hot"}': 95.0,
+                           'cpu_load{project="project-a",host="cold"}': 5.0}
+        prometheus_peer.scraped(url, exporter.series)
+        environ = {"PROMETHEUS_HOST": "127.0.0.1", "PROMETHEUS_PORT": url.rsplit(":", 1)[1]}
+        for name, value in environ.items():
+            monkeypatch.setenv(name, value)
+        yield environ
+
+
 def test_alarmapi_judges_the_imported_alarms_as_aodh_did(
-        tmp_path: pathlib.Path, gnocchi: dict[str, Any]) -> None:
+        tmp_path: pathlib.Path, gnocchi: dict[str, Any], prometheus: dict[str, str]) -> None:
     with databases.database("postgresql") as aodh_db, \
             databases.database("postgresql") as ours:
-        with aodh_peer.running(tmp_path, aodh_db, gnocchi=gnocchi["url"],
-                               evaluator=True) as aodh:
+        with aodh_peer.running(tmp_path, aodh_db, gnocchi=gnocchi["url"], evaluator=True,
+                               environ=prometheus) as aodh:
             ids = []
             for body in bodies(gnocchi):
                 made = requests.post(aodh + "/v2/alarms", json=body, headers=WHO, timeout=60)
@@ -118,7 +138,7 @@ def test_alarmapi_judges_the_imported_alarms_as_aodh_did(
         assert by_name == {
             "resources-hot": "alarm", "resources-cold": "ok", "by-metrics-hot": "alarm",
             "by-resources-hot": "insufficient data", "by-resources-cold": "insufficient data",
-            "either": "alarm", "both": "ok"}
+            "either": "alarm", "both": "ok", "promql-hot": "alarm", "promql-cold": "ok"}
         # The operator's aodh.conf, only [database] connection changed (README step 2).
         text = (tmp_path / "aodh.conf").read_text()
         config = tmp_path / "alarmapi.conf"
