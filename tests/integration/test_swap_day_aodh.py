@@ -4,7 +4,8 @@ their own aodh.conf with a real Gnocchi 4.7.1 behind [service_credentials]
 (PROMETHEUS_HOST, PROMETHEUS_PORT); their alarms of the three gnocchi types, prometheus
 alarms and composites are judged by Aodh; the database is imported; alarmapi runs on
 that same aodh.conf and environment (only [database] connection changed, as the README
-says) and, from insufficient data, judges every alarm as Aodh's evaluator did."""
+says) and, from insufficient data, judges every alarm as Aodh's evaluator did, except
+where Aodh cannot (its Prometheus queries go to Gnocchi's endpoint)."""
 
 from __future__ import annotations
 
@@ -129,16 +130,21 @@ def test_alarmapi_judges_the_imported_alarms_as_aodh_did(
                 ids.append(made.json()["alarm_id"])
             aodh_states = judged_by_aodh(aodh, ids)
         names = [b["name"] for b in bodies(gnocchi)]
-        by_name = dict(zip(names, aodh_states.values(), strict=True))
+        by_name = {name: aodh_states[i] for name, i in zip(names, ids, strict=True)}
         # What the real Aodh made of them (the reference). Aodh stores a by_resources
         # search of a project's alarm wrapped in its project filter (created_by_project_id
         # = the project, or the "service" project's resources of the project); these
         # resources were created by Gnocchi's admin user, so the search finds nothing and
         # Aodh leaves them in insufficient data. The imported rule keeps that search.
-        assert by_name == {
-            "resources-hot": "alarm", "resources-cold": "ok", "by-metrics-hot": "alarm",
-            "by-resources-hot": "insufficient data", "by-resources-cold": "insufficient data",
-            "either": "alarm", "both": "ok", "promql-hot": "alarm", "promql-cold": "ok"}
+        # Aodh sends its Prometheus queries through the [service_credentials] session,
+        # that is to Gnocchi's endpoint (a 404 and a traceback per alarm and cycle): its
+        # prometheus alarms never leave insufficient data; alarmapi asks the Prometheus
+        # Aodh's environment names, and judges them.
+        judged = {"resources-hot": "alarm", "resources-cold": "ok", "by-metrics-hot": "alarm",
+                  "by-resources-hot": "insufficient data",
+                  "by-resources-cold": "insufficient data", "either": "alarm", "both": "ok"}
+        assert by_name == {**judged, "promql-hot": "insufficient data",
+                           "promql-cold": "insufficient data"}
         # The operator's aodh.conf, only [database] connection changed (README step 2).
         text = (tmp_path / "aodh.conf").read_text()
         config = tmp_path / "alarmapi.conf"
@@ -157,11 +163,11 @@ def test_alarmapi_judges_the_imported_alarms_as_aodh_did(
             report = evaluator.run_cycle()
             assert (report.evaluated, report.source_errors, report.failed) == (len(ids), 0, 0)
             ours_states = {}
-            for alarm_id in ids:
+            for name, alarm_id in zip(names, ids, strict=True):
                 alarm = storage.get_alarm(alarm_id)
                 assert alarm is not None
-                ours_states[alarm_id] = alarm.state
-            assert ours_states == aodh_states
+                ours_states[name] = alarm.state
+            assert ours_states == {**judged, "promql-hot": "alarm", "promql-cold": "ok"}
         finally:
             evaluator.close()
             storage.dispose()
