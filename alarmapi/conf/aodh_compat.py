@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import os
+import tempfile
 
 from oslo_config import cfg
 
@@ -79,15 +80,30 @@ def log_ignored(conf: cfg.ConfigOpts, log: logging.Logger | logging.LoggerAdapte
         log.warning("%s", line)
 
 
-def report_start(conf: cfg.ConfigOpts, log: logging.Logger | logging.LoggerAdapter) -> bool:
+def report_start(conf: cfg.ConfigOpts, log: logging.Logger | logging.LoggerAdapter,
+                 siblings: bool = False) -> bool:
     """Log, once per deployment start, the ignored Aodh options that are set and how
     [service_credentials] is used; a process started by one that reported says nothing.
-    Return whether this process reported."""
-    if os.environ.get(REPORTED_ENV):
+    With ``siblings`` (a WSGI server's workers, forked side by side by one master) only
+    the first worker of that master reports. Return whether this process reported."""
+    if os.environ.get(REPORTED_ENV) or (siblings and not _first_of_siblings()):
         return False
     from alarmapi import service_auth
 
     log_ignored(conf, log)
     log.info("%s", service_auth.described(conf))
     os.environ[REPORTED_ENV] = "1"
+    return True
+
+
+def _first_of_siblings() -> bool:
+    """Whether this is the first process of its parent to ask (a marker file named by
+    the parent's pid, created atomically; a later deployment has another master)."""
+    marker = os.path.join(tempfile.gettempdir(), f"alarmapi-start-report-{os.getppid()}")
+    try:
+        os.close(os.open(marker, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except FileExistsError:
+        return False
+    except OSError:  # no writable temporary directory: report, as a lone process does
+        return True
     return True

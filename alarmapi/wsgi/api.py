@@ -27,7 +27,7 @@ def init_application() -> Any:
     log.register_options(conf)
     alarmapi_conf.parse(conf, ["--config-file", path] if path else [], default_files=[])
     log.setup(conf, "alarmapi")
-    aodh_compat.report_start(conf, log.getLogger("alarmapi.conf"))
+    aodh_compat.report_start(conf, log.getLogger("alarmapi.conf"), siblings=True)
     return app.load_app(conf)
 
 

@@ -14,6 +14,7 @@ import pytest
 import requests
 
 from alarmapi import conf as alarmapi_conf
+from alarmapi.conf import aodh_compat
 from alarmapi.evaluator import sources
 from alarmapi.evaluator.service import Evaluator
 from alarmapi.storage.sql import SQLConnection
@@ -27,7 +28,7 @@ def aodh_conf(directory: pathlib.Path, gnocchi_url: str) -> pathlib.Path:
     """What an operator's aodh.conf says, nothing alarmapi-specific in it."""
     path = directory / "aodh.conf"
     path.write_text(
-        "[DEFAULT]\nevaluation_interval = 60\n\n"
+        "[DEFAULT]\nevaluation_interval = 60\nevent_alarm_cache_ttl = 30\n\n"
         "[api]\nauth_mode = noauth\n\n"
         f"[database]\nconnection = sqlite:///{directory}/aodh.sqlite\n\n"
         "[service_credentials]\nauth_type = gnocchi-basic\nuser = admin\n"
@@ -46,12 +47,14 @@ def gnocchi() -> Iterator[dict[str, Any]]:
 
 
 def test_an_unchanged_aodh_conf_serves_and_evaluates_gnocchi_alarms(
-        tmp_path: pathlib.Path, gnocchi: dict[str, Any]) -> None:
+        tmp_path: pathlib.Path, gnocchi: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv(aodh_compat.REPORTED_ENV, raising=False)  # a new deployment
     config = aodh_conf(tmp_path, gnocchi["url"])
     leaf = {"metric": "cpu", "resource_id": gnocchi["resource_id"],
             "resource_type": "generic", "threshold": 90, "comparison_operator": "gt",
             "aggregation_method": "mean", "granularity": 60}
-    with live.server(config, workers=1) as url:
+    with live.server(config, workers=2) as url:
         plain = requests.post(url + "/v2/alarms", headers=USER, timeout=30, json={
             "name": "cpu", "type": "gnocchi_resources_threshold",
             "gnocchi_resources_threshold_rule": leaf})
@@ -66,6 +69,10 @@ def test_an_unchanged_aodh_conf_serves_and_evaluates_gnocchi_alarms(
             "gnocchi_resources_threshold_rule": dict(leaf, aggregation_method="avg")})
         assert refused.status_code == 400  # checked against that Gnocchi's methods
         assert "aggregation_method should be in" in refused.text
+    # The start is reported once, not by each of the two workers.
+    log = config.with_suffix(".log").read_text()
+    assert log.count("event_alarm_cache_ttl = 30 is ignored") == 1, log[-3000:]
+    assert log.count("[service_credentials] auth_type = gnocchi-basic: Gnocchi at") == 1
     conf = alarmapi_conf.prepare([str(config)])
     storage = SQLConnection(conf.database.connection)
     evaluator = Evaluator(storage, sources=sources.from_config(conf, storage))

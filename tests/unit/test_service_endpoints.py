@@ -107,3 +107,17 @@ def test_every_keystone_plugin_of_an_aodh_conf_loads(tmp_path: pathlib.Path,
     adapter = service_auth.adapter(conf, "load-balancer")
     assert adapter.service_type == "load-balancer"
     assert adapter.session.auth.auth_url == "http://10.0.0.5/identity"
+
+
+def test_sibling_workers_report_once(tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch,
+                                     caplog: pytest.LogCaptureFixture) -> None:
+    """A WSGI server's workers are siblings: the first one reports, the others do not."""
+    monkeypatch.setattr(aodh_compat.tempfile, "gettempdir", lambda: str(tmp_path))
+    conf = parsed(tmp_path, GNOCCHI_BASIC)
+    log = logging.getLogger("test.siblings")
+    reported = []
+    for _ in range(3):
+        monkeypatch.delenv(aodh_compat.REPORTED_ENV, raising=False)  # each its own process
+        with caplog.at_level(logging.INFO, "test.siblings"):
+            reported.append(aodh_compat.report_start(conf, log, siblings=True))
+    assert reported == [True, False, False]
