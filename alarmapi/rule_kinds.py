@@ -55,6 +55,8 @@ class RuleKind:
     scheduled: bool = True
     #: Whether a backtest replays it over the past (composites: when all leaves are).
     backtested: bool = False
+    #: Why a backtest can never replay it (told in the 400), when that is known.
+    never_replayed: str = ""
 
     def read(self, rule: Mapping[str, Any]) -> Any:
         """The typed shape of a stored rule of this kind."""
@@ -77,8 +79,10 @@ COMPOSITE = RuleKind(rule_types.COMPOSITE, backtested=True)
 EVENT = RuleKind(rule_types.EVENT, events.EventShape.from_stored)
 PROMETHEUS = RuleKind(rule_types.PROMETHEUS, rule_shapes.PrometheusShape.from_stored,
                       completes=True, composable=True)
-LOADBALANCER_MEMBER_HEALTH = RuleKind(rule_types.LOADBALANCER_MEMBER_HEALTH,
-                                      rule_shapes.LoadBalancerShape.from_stored)
+LOADBALANCER_MEMBER_HEALTH = RuleKind(
+    rule_types.LOADBALANCER_MEMBER_HEALTH, rule_shapes.LoadBalancerShape.from_stored,
+    never_replayed="Octavia keeps no history of member health, so a backtest has nothing "
+                   "to replay")
 
 
 def _registered() -> dict[str, RuleKind]:

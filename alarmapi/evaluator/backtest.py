@@ -37,6 +37,10 @@ BACKTESTED_TYPES = tuple(t for t in rule_kinds.BACKTESTED_TYPES
                          if t != rule_types.COMPOSITE)
 
 
+_NOT_REPLAYED = ("A backtest reads alarmapi's metric store: allowed are threshold alarms "
+                 "and composite alarms of threshold rules")
+
+
 @dataclasses.dataclass(frozen=True)
 class Step:
     """One transition the alarm would have made."""
@@ -145,9 +149,9 @@ def threshold_leaves(alarm: model.Alarm) -> list[Leaf]:
     for node in nodes:
         leaf_type = node.get("type") if alarm.type == rule_types.COMPOSITE else alarm.type
         if leaf_type not in BACKTESTED_TYPES:
-            raise errors.InvalidInput(
-                "type", leaf_type, "A backtest reads alarmapi's metric store: allowed are "
-                "threshold alarms and composite alarms of threshold rules")
+            known = rule_kinds.KINDS.get(str(leaf_type))
+            raise errors.InvalidInput("type", leaf_type, known.never_replayed if known and
+                                      known.never_replayed else _NOT_REPLAYED)
         leaves.append(Leaf(alarm, str(leaf_type), node))
     if not leaves:
         raise errors.InvalidInput("composite_rule", alarm.rule, "the rule has no leaf")

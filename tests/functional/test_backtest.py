@@ -188,6 +188,19 @@ def test_other_rule_types_are_refused(api: tuple[webtest.TestApp, Any]) -> None:
                             "backtest reads alarmapi's metric store")
 
 
+def test_a_loadbalancer_alarm_is_refused_saying_why(api: tuple[webtest.TestApp, Any]
+                                                     ) -> None:
+    app, _ = api
+    body = {"name": "lb", "type": "loadbalancer_member_health",
+            "loadbalancer_member_health_rule": {"pool_id": "p", "stack_id": "s",
+                                                "autoscaling_group_id": "g"}}
+    fault = app.post_json("/v2/alarms/backtest", {"alarm": body, **_range()}, headers=USER,
+                          status=400).json["error_message"]["faultstring"]
+    assert fault == ("Invalid input for field/attribute type. Value: "
+                     "'loadbalancer_member_health'. Octavia keeps no history of member "
+                     "health, so a backtest has nothing to replay")
+
+
 def test_another_projects_alarm_and_data_stay_hidden(api: tuple[webtest.TestApp, Any]
                                                      ) -> None:
     app, _ = api
