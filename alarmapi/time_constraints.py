@@ -43,14 +43,19 @@ def _cron(start: str, base: datetime.datetime) -> croniter.croniter:
     return croniter.croniter(start, base, max_years_between_matches=CRON_SEARCH_YEARS)
 
 
-def check_start(start: str, now: datetime.datetime | None = None) -> None:
-    """Raise InvalidTimeConstraint when ``start`` is not a cron expression, or one
-    with no firing within CRON_SEARCH_YEARS before or after ``now`` (``0 0 31 2 *``)."""
-    base = now or clock.utcnow()
+def check_syntax(start: str) -> None:
+    """Raise InvalidTimeConstraint when ``start`` is not a cron expression."""
     try:
         croniter.croniter(start)
     except Exception as exc:  # croniter raises several unrelated types
         raise InvalidTimeConstraint(str(exc), "start", start) from exc
+
+
+def check_start(start: str, now: datetime.datetime | None = None) -> None:
+    """Raise InvalidTimeConstraint when ``start`` is not a cron expression, or one
+    with no firing within CRON_SEARCH_YEARS before or after ``now`` (``0 0 31 2 *``)."""
+    base = now or clock.utcnow()
+    check_syntax(start)
     try:
         _cron(start, base).get_prev(datetime.datetime)
         _cron(start, base).get_next(datetime.datetime)
@@ -97,10 +102,7 @@ def checked(stored: Any) -> Constraint:
         raise InvalidTimeConstraint("a time zone name is a string", "timezone", zone)
     duration = check_duration(stored.get("duration"))
     load_timezone(zone)
-    try:
-        croniter.croniter(start)
-    except Exception as exc:
-        raise InvalidTimeConstraint(str(exc), "start", start) from exc
+    check_syntax(start)
     return Constraint(start, duration, zone)
 
 
@@ -155,7 +157,8 @@ def any_active(constraints: Any, now: datetime.datetime) -> bool:
 def check_all(given: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Check a new alarm's constraints (wire form): names unique, starts that fire,
     durations positive, time zones real; a 400 naming ``time_constraints[i].<field>``.
-    Return them as stored (each one usable by :func:`checked`)."""
+    Return them as stored (each one usable by :func:`checked`). The search for a firing
+    (up to CRON_SEARCH_YEARS each way) runs here only, once per constraint."""
     names = [tc.get("name") for tc in given]
     if len(names) != len(set(names)):
         raise errors.ClientError("Time constraint names must be unique for a given alarm.")

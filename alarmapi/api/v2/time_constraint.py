@@ -12,14 +12,15 @@ from alarmapi.api.v2.wsbase import Base
 
 
 class CronType(wtypes.UserType):
-    """A cron expression; a bad one is refused while the body is parsed."""
+    """A cron expression; bad syntax is refused while the body is parsed (in Aodh's
+    words), one that never fires by the alarm builder (``time_constraints.check_all``)."""
 
     basetype = wtypes.text
     name = "cron"
 
     def validate(self, value: Any) -> Any:
         try:
-            time_constraints.check_start(value)
+            time_constraints.check_syntax(value)
         except time_constraints.InvalidTimeConstraint as exc:
             raise ValueError(exc.reason) from exc
         return value
