@@ -21,6 +21,7 @@ from alarmapi.cmd import daemon, supervisor
 from alarmapi.cmd.fatal import guarded
 from alarmapi.notifier.dispatch import Dispatcher, load_notifiers
 from alarmapi.notifier.http_client import HTTPClient, TLSOptions
+from alarmapi.notifier.mute import SilenceMuter
 from alarmapi.notifier.service import NotifierService
 from alarmapi.storage import Connection, get_connection
 
@@ -47,7 +48,7 @@ def build_service(conf: Any, storage: Connection | None = None,
     notifiers = load_notifiers(conf, build_http_client(conf), clock)
     return NotifierService(conf, storage.outbox,
                            Dispatcher(conf, notifiers, storage.methods.get_many,
-                                      find_silences=storage.silences.active), clock)
+                                      muter=SilenceMuter(storage.silences.active)), clock)
 
 
 @guarded

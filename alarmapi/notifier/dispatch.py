@@ -24,7 +24,7 @@ from alarmapi.notification_methods import MethodType, NotificationMethod
 from alarmapi.notifier import pagerduty
 from alarmapi.notifier.base import Notifier, Outcome, Verdict
 from alarmapi.notifier.http_client import HTTPClient
-from alarmapi.notifier.mute import FindSilences, Muter, SilenceMuter
+from alarmapi.notifier.mute import Muter
 from alarmapi.notifier.route import Route
 
 LOG = logging.getLogger(__name__)
@@ -60,13 +60,12 @@ class Dispatcher:
     def __init__(self, conf: cfg.ConfigOpts, notifiers: dict[str, Notifier],
                  find_methods: Callable[[list[str]], dict[str, NotificationMethod]],
                  jitter: Callable[[], float] = lambda: random.uniform(0.8, 1.0), *,
-                 find_silences: FindSilences = lambda projects, now: {},
                  muter: Muter | None = None) -> None:
-        """``muter``: the mute stage (default: the silences ``find_silences`` reads)."""
+        """``muter``: the mute stage (None: nothing is held back)."""
         self.conf = conf
         self.notifiers = notifiers
         self.find_methods = find_methods
-        self.muter = muter or SilenceMuter(find_silences)
+        self.muter = muter
         self.jitter = jitter
 
     def routes(self, deliveries: list[Delivery], now: datetime.datetime | None = None
@@ -76,7 +75,7 @@ class Dispatcher:
         wanted = [m for m in (methods.method_id(d.action) for d in deliveries) if m]
         found = self.find_methods(wanted) if wanted else {}
         routes = [self._guarded_route(d, found) for d in deliveries]
-        if now is not None and deliveries:
+        if self.muter is not None and now is not None and deliveries:
             self.muter.mute(routes, now)
         return routes
 

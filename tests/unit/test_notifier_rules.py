@@ -17,6 +17,7 @@ from alarmapi.notifier.base import Outcome, Verdict
 from alarmapi.notifier.dispatch import Dispatcher, Route, method_action
 from alarmapi.notifier.email import recipients
 from alarmapi.notifier.http_client import Response
+from alarmapi.notifier.mute import SilenceMuter
 from alarmapi.notifier.rest import judge
 from alarmapi.notifier.trust import plain_action
 
@@ -158,7 +159,7 @@ def test_unreadable_silences_retry_the_deliveries_instead_of_losing_the_claim() 
     conf = alarmapi_conf.prepare([])
     plugins = {"http": object()}  # routed to, never called
     routes = Dispatcher(conf, plugins, lambda ids: {}, jitter=lambda: 1.0,  # type: ignore[arg-type]
-                        find_silences=broken).routes([delivery()], NOW)
+                        muter=SilenceMuter(broken)).routes([delivery()], NOW)
     (route,) = routes
     assert route.outcome is not None and route.outcome.verdict is Verdict.RETRY
     assert "silences could not be read" in route.outcome.detail
