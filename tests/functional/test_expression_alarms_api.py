@@ -10,6 +10,7 @@ import pytest
 import webtest
 
 from alarmapi.evaluator.service import Evaluator
+from alarmapi.storage.models import alarm_table
 from alarmapi.storage.sql import SQLConnection
 from tests.conftest import make_api
 from tests.functional.test_evaluator_cycle import NOW, NOW_MS
@@ -260,3 +261,40 @@ def test_list_by_severity_metric_update_time_and_sorted(api: webtest.TestApp) ->
     page = api.get(f"{BASE}?sort_by=name&limit=2", headers=P1).json
     assert [link["rel"] for link in page["links"]] == ["self", "next"]
     assert "offset=2" in page["links"][1]["href"]
+
+
+def test_updates_beside_a_malformed_stored_rule_and_by_strangers(
+        backend_api: tuple[webtest.TestApp, Any]) -> None:
+    """Both APIs build an updated alarm from one spec (issue 26.2): on every backend, a
+    good alarm is updated beside one whose stored rule is malformed, the malformed one is
+    a 4xx (never a 500) through /v2.0 and repaired by a whole /v2 PUT; another tenant gets
+    404 and a caller with no tenant 401, and nothing of theirs changes anything."""
+    app, services = backend_api
+    good = create(app, name="good", expression="avg(cpu{host=a}) > 90")
+    bad = create(app, name="bad", expression="avg(cpu{host=b}) > 90")
+    with services.storage.engine.begin() as conn:
+        conn.execute(alarm_table.update().where(alarm_table.c.alarm_id == bad["id"]).values(
+            rule={"meter_name": "cpu", "threshold": "hot", "period": -5}))
+    patched = app.patch_json(f"{BASE}/{good['id']}", {"name": "good-2"}, headers=P1).json
+    assert (patched["name"], patched["expression"]) == ("good-2", "avg(cpu{host=a}) > 90")
+    whole = app.put_json(f"{BASE}/{good['id']}", {"name": "good-3", "expression": "cpu > 5"},
+                         headers=P1).json
+    assert whole["expression"] == "cpu > 5"
+    for verb in ("patch_json", "put_json"):
+        answer = getattr(app, verb)(f"{BASE}/{bad['id']}", {"name": "x", "expression": "cpu > 1"},
+                                    headers=P1, expect_errors=True)
+        assert 400 <= answer.status_int < 500, answer.text
+        getattr(app, verb)(f"{BASE}/{good['id']}", {"name": "theirs", "expression": "cpu > 1"},
+                           headers=P2, status=404)
+        getattr(app, verb)(f"{BASE}/{good['id']}", {"name": "nobody", "expression": "cpu > 1"},
+                           status=401)
+    assert [a["name"] for a in app.get(BASE, headers=P1).json["elements"]] == ["good-3"]
+    shown = app.get(f"/v2/alarms/{bad['id']}", headers=AODH_P1, expect_errors=True)
+    assert shown.status_int < 500, shown.text
+    repaired = {"name": "bad-fixed", "type": "threshold", "threshold_rule": {
+        "meter_name": "cpu", "threshold": 1, "comparison_operator": "gt"}}
+    app.put_json(f"/v2/alarms/{bad['id']}", repaired, headers=AODH_P1, status=200)
+    app.put_json(f"/v2/alarms/{good['id']}", repaired, headers={**AODH_P1, "X-Project-Id": "p2"},
+                 status=404)
+    names = sorted(a["name"] for a in app.get(BASE, headers=P1).json["elements"])
+    assert names == ["bad-fixed", "good-3"]
